@@ -140,13 +140,13 @@ class Money:
         return Decimal(self.cents) / 100
 
     def plain(self) -> str:
-        """"1234.50": for files, JSON and machine-readable output."""
+        """ "1234.50": for files, JSON and machine-readable output."""
         sign = "-" if self.cents < 0 else ""
         whole, frac = divmod(abs(self.cents), 100)
         return f"{sign}{whole}.{frac:02d}"
 
     def __str__(self) -> str:
-        """"$1,234.50" / "-$3.00": for people (screens, receipts, reports)."""
+        """ "$1,234.50" / "-$3.00": for people (screens, receipts, reports)."""
         return format_money(self)
 
     def __repr__(self) -> str:

@@ -1,0 +1,109 @@
+"""The composition root: read the config, open the store, wire services and devices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from sqlalchemy import Engine, select
+
+from cashdesk.clock import Clock, SystemClock
+from cashdesk.config import Config, default_db_path
+from cashdesk.devices.base import Devices
+from cashdesk.devices.simulated import simulated_devices
+from cashdesk.domain.roles import Role
+from cashdesk.events import EventBus
+from cashdesk.resources import city_dir
+from cashdesk.services.auth import AuthService
+from cashdesk.services.catalog import CatalogService
+from cashdesk.services.context import ServiceContext
+from cashdesk.services.drawers import DrawerService
+from cashdesk.services.payments import PaymentService
+from cashdesk.store import migrate
+from cashdesk.store.engine import make_engine, make_session_factory, transaction
+from cashdesk.store.models import User, Workstation
+from cashdesk.store.reference import load_chart_and_codes
+
+# The demo counter's people. Every password is "riverbend1" (10 characters, the minimum).
+DEMO_PASSWORD = "riverbend1"
+DEMO_USERS = (
+    ("maria", "Maria Hernández", Role.CASHIER, "1111"),
+    ("jose", "José Núñez", Role.CASHIER, "2222"),
+    ("lead", "Zoë Müller", Role.LEAD, "3333"),
+    ("admin", "Priya Singh", Role.ADMIN, "4444"),
+    ("auditor", "Ana Thomas", Role.AUDITOR, "5555"),
+)
+
+
+@dataclass(slots=True)
+class Cashdesk:
+    """Everything a front end (the Qt window or the CLI) talks to."""
+
+    ctx: ServiceContext
+    engine: Engine
+    auth: AuthService
+    catalog: CatalogService
+    drawers: DrawerService
+    payments: PaymentService
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_cashdesk(
+    config: Config,
+    db_path: Path | None = None,
+    *,
+    devices: Devices | None = None,
+    clock: Clock | None = None,
+    hasher: PasswordHasher | None = None,
+    upgrade: bool = True,
+) -> Cashdesk:
+    path = db_path or config.db_path or default_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(path)
+    if upgrade:
+        migrate.upgrade(engine)
+    factory = make_session_factory(engine)
+    ctx = ServiceContext(
+        sessions=factory,
+        config=config,
+        clock=clock or SystemClock(),
+        devices=devices or simulated_devices(),
+        events=EventBus(),
+    )
+    catalog = CatalogService(ctx)
+    return Cashdesk(
+        ctx=ctx,
+        engine=engine,
+        auth=AuthService(ctx, hasher),
+        catalog=catalog,
+        drawers=DrawerService(ctx),
+        payments=PaymentService(ctx, catalog),
+    )
+
+
+def initialise(desk: Cashdesk, *, demo: bool) -> list[str]:
+    """Set the store up for this workstation: reference data, and with ``demo`` the demo
+    users. Safe to run again: it adds what is missing and changes nothing else."""
+    report: list[str] = []
+    ctx = desk.ctx
+    with transaction(ctx.sessions) as s:
+        if s.get(Workstation, ctx.workstation_id) is None:
+            s.add(Workstation(id=ctx.workstation_id, name=ctx.config.workstation_name))
+            report.append(f"workstation {ctx.workstation_id} created")
+        accounts, codes = load_chart_and_codes(s, city_dir())
+        report.append(f"{accounts} GL accounts and {codes} revenue codes loaded")
+        ctx.audit(s, action="store_initialised", actor_id=None, demo=demo)
+    desk.catalog.refresh()
+    if demo:
+        with ctx.sessions() as s:
+            existing = set(s.scalars(select(User.username)))
+        for username, name, role, pin in DEMO_USERS:
+            if username not in existing:
+                desk.auth.create_user(
+                    username=username, full_name=name, role=role, password=DEMO_PASSWORD, pin=pin
+                )
+                report.append(f"demo user {username} ({role.label}) created")
+    return report

@@ -1,0 +1,94 @@
+"""The device protocols. Each has a simulator (simulated.py) and a Null version."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+
+from cashdesk.devices.document import ReceiptDocument
+from cashdesk.errors import DeviceError
+
+
+class PrinterError(DeviceError):
+    pass
+
+
+class DrawerError(DeviceError):
+    pass
+
+
+class CheckReaderError(DeviceError):
+    pass
+
+
+class DisplayError(DeviceError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceStatus:
+    name: str
+    ok: bool
+    message: str
+
+
+class ReceiptPrinter(abc.ABC):
+    name = "Receipt printer"
+
+    @abc.abstractmethod
+    def print_receipt(self, document: ReceiptDocument, *, job_id: str) -> None:
+        """Print the document; raise PrinterError with an actionable message on failure."""
+
+    @abc.abstractmethod
+    def status(self) -> DeviceStatus: ...
+
+
+class CashDrawer(abc.ABC):
+    name = "Cash drawer"
+
+    @abc.abstractmethod
+    def kick(self, *, job_id: str) -> None:
+        """Open the drawer."""
+
+    @abc.abstractmethod
+    def status(self) -> DeviceStatus: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRead:
+    """What a MICR reader read off a check, normalised to E-13B Unicode symbols."""
+
+    micr_line: str
+
+
+class CheckReader(abc.ABC):
+    name = "Check reader"
+
+    @abc.abstractmethod
+    def read(self, *, timeout: float) -> CheckRead | None:
+        """Wait up to ``timeout`` seconds for a check; None when none was inserted."""
+
+    @abc.abstractmethod
+    def status(self) -> DeviceStatus: ...
+
+
+class CustomerDisplay(abc.ABC):
+    name = "Customer display"
+
+    @abc.abstractmethod
+    def show(self, top: str, bottom: str) -> None:
+        """Show two lines (each cut to the display's width)."""
+
+    @abc.abstractmethod
+    def status(self) -> DeviceStatus: ...
+
+
+@dataclass(slots=True)
+class Devices:
+    printer: ReceiptPrinter
+    drawer: CashDrawer
+    check_reader: CheckReader
+    display: CustomerDisplay
+
+    def statuses(self) -> list[DeviceStatus]:
+        return [d.status() for d in (self.printer, self.drawer, self.check_reader, self.display)]

@@ -1,0 +1,93 @@
+"""The device-neutral receipt document and its plain-text rendering.
+
+A service builds a ReceiptDocument from a posted receipt; each printer renders it its own way
+(plain text for the simulator and the on-screen preview, ESC/POS bytes for a thermal printer,
+PDF for the archive). The document carries display-ready strings: masking of check accounts
+and card numbers is done before a document exists, so no renderer can leak them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+RECEIPT_WIDTH = 42  # Font A on an 80 mm printer (TM-T88V): 42 columns
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentLine:
+    description: str
+    amount: str
+    reference: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReceiptDocument:
+    header: tuple[str, ...]
+    receipt_number: str
+    printed_time: str  # local date and time, formatted
+    business_date: str
+    workstation: str
+    cashier: str
+    payer: str
+    lines: tuple[DocumentLine, ...]
+    total: str
+    tenders: tuple[DocumentLine, ...]
+    change: str
+    footer: tuple[str, ...] = ()
+    copy_label: str = ""  # "REPRINT" / "DUPLICATE" / "VOID"
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes on a receipt (combining marks take none)."""
+    return sum(0 if unicodedata.combining(ch) else 1 for ch in text)
+
+
+def _fit(text: str, width: int) -> str:
+    text = unicodedata.normalize("NFC", text)
+    return text if display_width(text) <= width else text[: width - 1] + "…"
+
+
+def _two_columns(left: str, right: str, width: int) -> str:
+    left = _fit(left, width - display_width(right) - 1)
+    gap = width - display_width(left) - display_width(right)
+    return left + " " * gap + right
+
+
+def _centre(text: str, width: int) -> str:
+    text = _fit(text, width)
+    pad = (width - display_width(text)) // 2
+    return " " * pad + text
+
+
+def render_text(doc: ReceiptDocument, width: int = RECEIPT_WIDTH) -> str:
+    """The receipt as the simulated printer prints it and the preview shows it."""
+    rule = "-" * width
+    out: list[str] = []
+    if doc.copy_label:
+        out.append(_centre(f"*** {doc.copy_label} ***", width))
+    out += [_centre(line, width) for line in doc.header]
+    out.append(rule)
+    out.append(_two_columns("Receipt", doc.receipt_number, width))
+    out.append(_two_columns("Date", doc.printed_time, width))
+    out.append(_two_columns("Cashier", doc.cashier, width))
+    out.append(_two_columns("Workstation", doc.workstation, width))
+    if doc.payer:
+        out.append(_two_columns("Received from", doc.payer, width))
+    out.append(rule)
+    for line in doc.lines:
+        out.append(_two_columns(line.description, line.amount, width))
+        if line.reference:
+            out.append(_fit(f"  Ref {line.reference}", width))
+    out.append(rule)
+    out.append(_two_columns("TOTAL", doc.total, width))
+    for tender in doc.tenders:
+        out.append(_two_columns(tender.description, tender.amount, width))
+        if tender.reference:
+            out.append(_fit(f"  {tender.reference}", width))
+    out.append(_two_columns("CHANGE", doc.change, width))
+    out.append(rule)
+    out += [_fit(note, width) for note in doc.notes]
+    out += [_centre(line, width) for line in doc.footer]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,106 @@
+"""A receipt draft: the lines a customer pays for and the tenders they pay with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cashdesk.domain.lines import ChargeLine
+from cashdesk.domain.money import Money, total
+from cashdesk.domain.tender import Settlement, Tender, check_tender_fits, remaining_due, settle
+from cashdesk.errors import ValidationError
+
+MAX_LINES = 200
+MAX_TENDERS = 20
+
+
+@dataclass(slots=True)
+class ReceiptDraft:
+    """The receipt being built at the counter; mutable until it is posted."""
+
+    payer: str = ""
+    lines: list[ChargeLine] = field(default_factory=list)
+    tenders: list[Tender] = field(default_factory=list)
+
+    @property
+    def total(self) -> Money:
+        return total(line.amount for line in self.lines)
+
+    @property
+    def tendered(self) -> Money:
+        return total(t.amount for t in self.tenders)
+
+    @property
+    def remaining(self) -> Money:
+        return remaining_due(self.total, self.tenders)
+
+    @property
+    def change_due(self) -> Money:
+        over = self.tendered - self.total
+        return over if over.is_positive else Money.zero()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines and not self.tenders
+
+    def add_line(self, line: ChargeLine) -> None:
+        if not line.amount.is_positive:
+            raise ValidationError(f"{line.code}: the amount must be more than zero.")
+        if len(self.lines) >= MAX_LINES:
+            raise ValidationError(f"A receipt holds at most {MAX_LINES} lines.")
+        if self.tenders:
+            raise ValidationError("Remove the tenders before changing the lines.")
+        self.lines.append(line)
+
+    def remove_line(self, index: int) -> ChargeLine:
+        if self.tenders:
+            raise ValidationError("Remove the tenders before changing the lines.")
+        return self.lines.pop(index)
+
+    def add_tender(self, tender: Tender) -> None:
+        if not self.lines:
+            raise ValidationError("Add what is being paid before taking a tender.")
+        if len(self.tenders) >= MAX_TENDERS:
+            raise ValidationError(f"A receipt takes at most {MAX_TENDERS} tenders.")
+        check_tender_fits(self.total, self.tenders, tender)
+        if not self.remaining.is_positive:
+            raise ValidationError("The receipt is already paid in full.")
+        self.tenders.append(tender)
+
+    def remove_tender(self, index: int) -> Tender:
+        return self.tenders.pop(index)
+
+    def settlement(self) -> Settlement:
+        return settle(self.total, self.tenders)
+
+    def freeze(self) -> FinalReceipt:
+        """Validate everything and return the immutable receipt to post."""
+        if not self.lines:
+            raise ValidationError("The receipt has no lines.")
+        for line in self.lines:
+            if not line.amount.is_positive:
+                raise ValidationError(f"{line.code}: the amount must be more than zero.")
+        settlement = self.settlement()
+        return FinalReceipt(
+            payer=self.payer.strip(),
+            lines=tuple(self.lines),
+            tenders=tuple(self.tenders),
+            settlement=settlement,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FinalReceipt:
+    """A validated receipt, ready to post."""
+
+    payer: str
+    lines: tuple[ChargeLine, ...]
+    tenders: tuple[Tender, ...]
+    settlement: Settlement
+
+    @property
+    def total(self) -> Money:
+        return self.settlement.due
+
+    @property
+    def change(self) -> Money:
+        return self.settlement.change

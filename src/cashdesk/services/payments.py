@@ -1,0 +1,461 @@
+"""Posting, voiding and reprinting receipts.
+
+Posting writes the receipt, its lines and tenders, the journal entry, the audit entry and the
+outbox row in ONE transaction, allocating the receipt number inside it; a failure anywhere
+rolls all of it back, the number included, so numbering stays gapless. Devices are driven
+only after the commit: a printer that fails never undoes a payment, it leaves the receipt
+flagged unprinted for a reprint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from cashdesk import events
+from cashdesk.devices.document import ReceiptDocument, render_text
+from cashdesk.domain.gl import JournalLine, distribute, reverse
+from cashdesk.domain.money import Money
+from cashdesk.domain.receipt import FinalReceipt, ReceiptDraft
+from cashdesk.domain.roles import Operator, Permission, may
+from cashdesk.domain.tender import TenderKind
+from cashdesk.errors import DeviceError, NotFound, PermissionDenied, StateError, ValidationError
+from cashdesk.services.catalog import CatalogService
+from cashdesk.services.context import ServiceContext
+from cashdesk.services.documents import receipt_document
+from cashdesk.services.drawers import DEFAULT_DRAWER, open_session_row
+from cashdesk.store.engine import transaction
+from cashdesk.store.models import (
+    JournalEntry,
+    JournalLineRow,
+    Receipt,
+    ReceiptLine,
+    TenderRow,
+    Workstation,
+)
+
+log = logging.getLogger(__name__)
+
+MIN_VOID_REASON = 3
+
+
+def format_receipt_number(workstation_id: str, seq: int) -> str:
+    return f"{workstation_id}-{seq:06d}"
+
+
+@dataclass(frozen=True, slots=True)
+class PostedReceipt:
+    id: str
+    number: str
+    total: Money
+    change: Money
+    document: ReceiptDocument
+    printed: bool
+    device_problems: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return render_text(self.document)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptSummary:
+    id: str
+    number: str
+    posted_at: dt.datetime
+    business_date: dt.date
+    cashier: str
+    payer: str
+    total: Money
+    status: str
+    printed: bool
+
+
+def _journal_rows(lines: tuple[JournalLine, ...]) -> list[JournalLineRow]:
+    return [
+        JournalLineRow(
+            line_no=i,
+            account=line.account,
+            debit_cents=line.debit.cents,
+            credit_cents=line.credit.cents,
+            memo=line.memo,
+        )
+        for i, line in enumerate(lines, start=1)
+    ]
+
+
+def _receipt_payload(r: Receipt, entry: JournalEntry) -> dict[str, object]:
+    return {
+        "id": r.id,
+        "number": r.number,
+        "workstation": r.workstation_id,
+        "drawer_session": r.drawer_session_id,
+        "cashier_id": r.cashier_id,
+        "business_date": r.business_date.isoformat(),
+        "posted_at": r.posted_at.isoformat(),
+        "payer": r.payer,
+        "total_cents": r.total_cents,
+        "change_cents": r.change_cents,
+        "lines": [
+            {
+                "code": line.code,
+                "description": line.description,
+                "reference": line.reference,
+                "amount_cents": line.amount_cents,
+                "gl_account": line.gl_account,
+            }
+            for line in r.lines
+        ],
+        "tenders": [
+            {
+                "kind": t.kind,
+                "amount_cents": t.amount_cents,
+                "check_routing": t.check_routing,
+                "check_account": t.check_account,
+                "check_number": t.check_number,
+                "card_last4": t.card_last4,
+                "card_approval": t.card_approval,
+                "reference": t.reference,
+            }
+            for t in r.tenders
+        ],
+        "journal_entry": _entry_payload(entry),
+    }
+
+
+def _entry_payload(entry: JournalEntry) -> dict[str, object]:
+    return {
+        "id": entry.id,
+        "kind": entry.kind,
+        "business_date": entry.business_date.isoformat(),
+        "lines": [
+            {
+                "account": jl.account,
+                "debit_cents": jl.debit_cents,
+                "credit_cents": jl.credit_cents,
+                "memo": jl.memo,
+            }
+            for jl in entry.lines
+        ],
+    }
+
+
+class PaymentService:
+    def __init__(self, ctx: ServiceContext, catalog: CatalogService) -> None:
+        self.ctx = ctx
+        self.catalog = catalog
+
+    # -- posting ------------------------------------------------------------------------
+    def post_payment(
+        self,
+        operator: Operator,
+        receipt: ReceiptDraft | FinalReceipt,
+        *,
+        drawer: str = DEFAULT_DRAWER,
+    ) -> PostedReceipt:
+        operator.require(Permission.TAKE_PAYMENT)
+        final = receipt.freeze() if isinstance(receipt, ReceiptDraft) else receipt
+        known = self.catalog.catalog()
+        accounts = self.catalog.gl_accounts()
+        for line in final.lines:
+            if line.code not in known:
+                raise ValidationError(f"Unknown revenue code {line.code!r}.")
+            if line.gl_account not in accounts:
+                raise ValidationError(f"{line.code}: GL account {line.gl_account} is not known.")
+        journal = distribute(final.lines)  # validates balance before anything is written
+
+        now = self.ctx.now()
+        with transaction(self.ctx.sessions) as s:
+            session_row = open_session_row(s, self.ctx.workstation_id, drawer)
+            if session_row is None:
+                raise StateError("Open a drawer before taking payments.")
+            if session_row.cashier_id != operator.user_id:
+                raise StateError(
+                    f"Drawer {drawer} is open for {session_row.cashier.full_name}; "
+                    "it must be handed over before you take payments on it."
+                )
+            seq = self._next_seq(s)
+            row = Receipt(
+                number=format_receipt_number(self.ctx.workstation_id, seq),
+                workstation_id=self.ctx.workstation_id,
+                seq=seq,
+                drawer_session_id=session_row.id,
+                cashier_id=operator.user_id,
+                business_date=self.ctx.business_date(now),
+                posted_at=now,
+                payer=final.payer[:120],
+                total_cents=final.total.cents,
+                tendered_cents=final.settlement.tendered.cents,
+                change_cents=final.change.cents,
+                status="posted",
+            )
+            row.lines = [
+                ReceiptLine(
+                    line_no=i,
+                    code=line.code,
+                    description=line.description,
+                    reference=line.reference,
+                    amount_cents=line.amount.cents,
+                    gl_account=line.gl_account,
+                )
+                for i, line in enumerate(final.lines, start=1)
+            ]
+            row.tenders = [
+                TenderRow(
+                    seq=i,
+                    kind=t.kind.value,
+                    amount_cents=t.amount.cents,
+                    check_routing=t.check_routing,
+                    check_account=t.check_account,
+                    check_number=t.check_number,
+                    card_last4=t.card_last4,
+                    card_approval=t.card_approval,
+                    reference=t.reference,
+                )
+                for i, t in enumerate(final.tenders, start=1)
+            ]
+            s.add(row)
+            s.flush()
+            entry = JournalEntry(
+                kind="receipt",
+                receipt_id=row.id,
+                workstation_id=self.ctx.workstation_id,
+                business_date=row.business_date,
+                posted_at=now,
+                description=f"Receipt {row.number}",
+            )
+            entry.lines = _journal_rows(journal)
+            s.add(entry)
+            s.flush()
+            self.ctx.audit(
+                s,
+                action="receipt_posted",
+                actor_id=operator.user_id,
+                subject=row.number,
+                at=now,
+                total=final.total.plain(),
+                tenders=[t.kind.value for t in final.tenders],
+            )
+            self.ctx.enqueue(
+                s, kind="receipt", subject_id=row.id, payload=_receipt_payload(row, entry), at=now
+            )
+            s.refresh(row, ["cashier"])
+            document = receipt_document(row, self.ctx.config)
+            receipt_id, number = row.id, row.number
+
+        printed, problems = self._after_commit(
+            receipt_id, document, kick=any(t.kind is TenderKind.CASH for t in final.tenders)
+        )
+        self.ctx.devices.display.show(f"Total {final.total}", f"Change {final.change}")
+        self.ctx.events.emit(events.RECEIPT_POSTED, number=number, total=final.total)
+        return PostedReceipt(
+            id=receipt_id,
+            number=number,
+            total=final.total,
+            change=final.change,
+            document=document,
+            printed=printed,
+            device_problems=problems,
+        )
+
+    def _next_seq(self, s: Session) -> int:
+        seq = s.execute(
+            update(Workstation)
+            .where(Workstation.id == self.ctx.workstation_id)
+            .values(last_receipt_seq=Workstation.last_receipt_seq + 1)
+            .returning(Workstation.last_receipt_seq)
+        ).scalar_one_or_none()
+        if seq is None:
+            raise StateError(
+                f"Workstation {self.ctx.workstation_id} is not set up in this database; "
+                "run `cashdesk init`."
+            )
+        return int(seq)
+
+    def _after_commit(
+        self, receipt_id: str, document: ReceiptDocument, *, kick: bool
+    ) -> tuple[bool, tuple[str, ...]]:
+        """Drive the devices. Nothing here may undo the payment; failures are recorded."""
+        problems: list[str] = []
+        printed = self._print(receipt_id, document, job_id=f"print:{receipt_id}")
+        if not printed:
+            problems.append("The receipt did not print; reprint it when the printer is back.")
+        if kick:
+            try:
+                self.ctx.devices.drawer.kick(job_id=f"kick:{receipt_id}")
+            except DeviceError as err:
+                log.warning("drawer kick failed: %s", err)
+                problems.append(f"Cash drawer: {err}")
+        return printed, tuple(problems)
+
+    def _print(self, receipt_id: str, document: ReceiptDocument, *, job_id: str) -> bool:
+        error: str | None = None
+        try:
+            self.ctx.devices.printer.print_receipt(document, job_id=job_id)
+        except DeviceError as err:
+            error = str(err)[:200]
+            log.warning("receipt %s did not print: %s", document.receipt_number, err)
+        with transaction(self.ctx.sessions) as s:
+            values: dict[str, object] = {"print_error": error}
+            if error is None:
+                values["printed_at"] = self.ctx.now()
+            s.execute(update(Receipt).where(Receipt.id == receipt_id).values(**values))
+        self.ctx.events.emit(
+            events.RECEIPT_PRINTED, number=document.receipt_number, ok=error is None, error=error
+        )
+        return error is None
+
+    # -- voids and reprints -------------------------------------------------------------
+    def void_receipt(self, operator: Operator, number: str, *, reason: str) -> ReceiptSummary:
+        """A lead cashier voids a receipt of today's business date; the number is kept."""
+        operator.require(Permission.VOID_RECEIPT)
+        reason = " ".join(reason.split())
+        if len(reason) < MIN_VOID_REASON:
+            raise ValidationError("Give the reason for the void.")
+        now = self.ctx.now()
+        with transaction(self.ctx.sessions) as s:
+            row = self._load(s, number)
+            if row.status == "voided":
+                raise StateError(f"Receipt {row.number} is already voided.")
+            if row.business_date != self.ctx.business_date(now):
+                raise StateError(
+                    f"Receipt {row.number} is from {row.business_date:%Y-%m-%d}; only today's "
+                    "receipts can be voided."
+                )
+            original = s.scalar(
+                select(JournalEntry)
+                .where(JournalEntry.receipt_id == row.id, JournalEntry.kind == "receipt")
+                .options(selectinload(JournalEntry.lines))
+            )
+            if original is None:
+                raise StateError(f"Receipt {row.number} has no journal entry to reverse.")
+            lines = tuple(
+                JournalLine(
+                    account=jl.account,
+                    debit=Money(cents=jl.debit_cents),
+                    credit=Money(cents=jl.credit_cents),
+                    memo=jl.memo,
+                )
+                for jl in original.lines
+            )
+            row.status = "voided"
+            row.voided_at = now
+            row.voided_by_id = operator.user_id
+            row.void_reason = reason[:200]
+            entry = JournalEntry(
+                kind="void",
+                receipt_id=row.id,
+                workstation_id=self.ctx.workstation_id,
+                business_date=self.ctx.business_date(now),
+                posted_at=now,
+                description=f"Void of receipt {row.number}: {reason}"[:200],
+            )
+            entry.lines = _journal_rows(reverse(lines))
+            s.add(entry)
+            s.flush()
+            self.ctx.audit(
+                s,
+                action="receipt_voided",
+                actor_id=operator.user_id,
+                approver_id=operator.user_id,
+                subject=row.number,
+                at=now,
+                reason=reason,
+                total=Money(cents=row.total_cents).plain(),
+            )
+            self.ctx.enqueue(
+                s,
+                kind="void",
+                subject_id=entry.id,
+                at=now,
+                payload={
+                    "receipt_id": row.id,
+                    "number": row.number,
+                    "voided_at": now.isoformat(),
+                    "voided_by": operator.username,
+                    "reason": reason,
+                    "journal_entry": _entry_payload(entry),
+                },
+            )
+            summary = self._summary(row)
+        self.ctx.events.emit(events.RECEIPT_VOIDED, number=summary.number)
+        return summary
+
+    def reprint(self, operator: Operator, number: str) -> PostedReceipt:
+        operator.require(Permission.REPRINT_RECEIPT)
+        with transaction(self.ctx.sessions) as s:
+            row = self._load(s, number)
+            self._check_visible(operator, row)
+            label = "DUPLICATE" if row.printed_at is not None else "REPRINT"
+            document = receipt_document(row, self.ctx.config, copy_label=label)
+            self.ctx.audit(s, action="receipt_reprinted", actor_id=operator.user_id, subject=number)
+            receipt_id = row.id
+            total_, change = Money(cents=row.total_cents), Money(cents=row.change_cents)
+        job = f"reprint:{receipt_id}:{self.ctx.now().timestamp()}"
+        printed = self._print(receipt_id, document, job_id=job)
+        return PostedReceipt(
+            id=receipt_id,
+            number=number,
+            total=total_,
+            change=change,
+            document=document,
+            printed=printed,
+            device_problems=() if printed else ("The receipt did not print.",),
+        )
+
+    # -- reading ------------------------------------------------------------------------
+    def receipt_text(self, operator: Operator, number: str) -> str:
+        with self.ctx.sessions() as s:
+            row = self._load(s, number)
+            self._check_visible(operator, row)
+            return render_text(receipt_document(row, self.ctx.config))
+
+    def todays_receipts(self, operator: Operator) -> list[ReceiptSummary]:
+        """Today's receipts at this workstation: all of them for a lead, else one's own."""
+        with self.ctx.sessions() as s:
+            query = (
+                select(Receipt)
+                .where(
+                    Receipt.workstation_id == self.ctx.workstation_id,
+                    Receipt.business_date == self.ctx.business_date(),
+                )
+                .options(selectinload(Receipt.cashier))
+                .order_by(Receipt.seq.desc())
+            )
+            if not may(operator.role, Permission.VIEW_ALL_RECEIPTS):
+                query = query.where(Receipt.cashier_id == operator.user_id)
+            return [self._summary(r) for r in s.scalars(query)]
+
+    def _load(self, s: Session, number: str) -> Receipt:
+        row = s.scalar(
+            select(Receipt)
+            .where(Receipt.number == number.strip().upper())
+            .options(selectinload(Receipt.lines), selectinload(Receipt.tenders))
+        )
+        if row is None:
+            raise NotFound(f"No receipt {number.strip()!r}.")
+        return row
+
+    def _check_visible(self, operator: Operator, row: Receipt) -> None:
+        if row.cashier_id != operator.user_id and not may(
+            operator.role, Permission.VIEW_ALL_RECEIPTS
+        ):
+            raise PermissionDenied("A cashier sees only their own receipts.")
+
+    @staticmethod
+    def _summary(r: Receipt) -> ReceiptSummary:
+        return ReceiptSummary(
+            id=r.id,
+            number=r.number,
+            posted_at=r.posted_at,
+            business_date=r.business_date,
+            cashier=r.cashier.full_name,
+            payer=r.payer,
+            total=Money(cents=r.total_cents),
+            status=r.status,
+            printed=r.printed_at is not None,
+        )
