@@ -1,0 +1,59 @@
+"""Shared fixtures: real objects on real files (a SQLite store in tmp_path, simulated devices)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+# Qt runs offscreen in every test; set before any Qt import.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from cashdesk.app import Cashdesk, initialise, open_cashdesk
+from cashdesk.clock import FixedClock
+from cashdesk.config import Config
+from cashdesk.domain.roles import Operator
+from cashdesk.services.auth import make_hasher
+
+DEMO_PASSWORD = "riverbend1"
+# 10:00 in Riverbend (UTC-8 in November): business date 2026-11-26.
+COUNTER_MORNING = dt.datetime(2026, 11, 26, 18, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(COUNTER_MORNING)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "cashdesk.db"
+
+
+@pytest.fixture
+def desk(db_path: Path, clock: FixedClock) -> Iterator[Cashdesk]:
+    """A demo workstation store on a real SQLite file, with simulated devices."""
+    desk = open_cashdesk(Config(), db_path, clock=clock, hasher=make_hasher(fast=True))
+    initialise(desk, demo=True)
+    yield desk
+    desk.close()
+
+
+@pytest.fixture
+def cashier(desk: Cashdesk) -> Operator:
+    return desk.auth.sign_in("maria", DEMO_PASSWORD)
+
+
+@pytest.fixture
+def lead(desk: Cashdesk) -> Operator:
+    return desk.auth.sign_in("lead", DEMO_PASSWORD)
+
+
+@pytest.fixture
+def open_drawer(desk: Cashdesk, cashier: Operator) -> Operator:
+    """maria, signed in, with drawer 1 open on the $200.00 starting bank."""
+    desk.drawers.open_drawer(cashier)
+    return cashier
