@@ -57,3 +57,18 @@ def open_drawer(desk: Cashdesk, cashier: Operator) -> Operator:
     """maria, signed in, with drawer 1 open on the $200.00 starting bank."""
     desk.drawers.open_drawer(cashier)
     return cashier
+
+
+@pytest.fixture(scope="session")
+def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real PostgreSQL server for the session, from the pgserver wheel's binaries.
+
+    Started on first use only, so a run that needs no central ledger never pays for it.
+    """
+    import pgserver
+
+    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()

@@ -23,7 +23,10 @@ def _tender_line(t: TenderRow) -> DocumentLine:
     )
 
 
-def receipt_document(receipt: Receipt, config: Config, *, copy_label: str = "") -> ReceiptDocument:
+def receipt_document(
+    receipt: Receipt, config: Config, *, copy_label: str = "", cashier: str | None = None
+) -> ReceiptDocument:
+    """``cashier`` saves loading the cashier's row when the caller knows the name."""
     local = receipt.posted_at.astimezone(config.tz)
     notes: list[str] = []
     if receipt.status == "voided":
@@ -35,7 +38,7 @@ def receipt_document(receipt: Receipt, config: Config, *, copy_label: str = "") 
         printed_time=local.strftime("%Y-%m-%d %H:%M"),
         business_date=receipt.business_date.isoformat(),
         workstation=receipt.workstation_id,
-        cashier=receipt.cashier.full_name,
+        cashier=cashier if cashier is not None else receipt.cashier.full_name,
         payer=receipt.payer,
         lines=tuple(
             DocumentLine(

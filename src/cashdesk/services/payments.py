@@ -36,6 +36,7 @@ from cashdesk.store.models import (
     ReceiptLine,
     TenderRow,
     Workstation,
+    new_uuid,
 )
 
 log = logging.getLogger(__name__)
@@ -180,6 +181,7 @@ class PaymentService:
                 )
             seq = self._next_seq(s)
             row = Receipt(
+                id=new_uuid(),  # set now, not at flush, so the journal can name it unflushed
                 number=format_receipt_number(self.ctx.workstation_id, seq),
                 workstation_id=self.ctx.workstation_id,
                 seq=seq,
@@ -219,10 +221,10 @@ class PaymentService:
                 for i, t in enumerate(final.tenders, start=1)
             ]
             s.add(row)
-            s.flush()
             entry = JournalEntry(
+                id=new_uuid(),
                 kind="receipt",
-                receipt_id=row.id,
+                receipt=row,
                 workstation_id=self.ctx.workstation_id,
                 business_date=row.business_date,
                 posted_at=now,
@@ -230,7 +232,6 @@ class PaymentService:
             )
             entry.lines = _journal_rows(journal)
             s.add(entry)
-            s.flush()
             self.ctx.audit(
                 s,
                 action="receipt_posted",
@@ -243,8 +244,7 @@ class PaymentService:
             self.ctx.enqueue(
                 s, kind="receipt", subject_id=row.id, payload=_receipt_payload(row, entry), at=now
             )
-            s.refresh(row, ["cashier"])
-            document = receipt_document(row, self.ctx.config)
+            document = receipt_document(row, self.ctx.config, cashier=operator.full_name)
             receipt_id, number = row.id, row.number
 
         printed, problems = self._after_commit(

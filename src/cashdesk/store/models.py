@@ -230,6 +230,8 @@ class JournalEntry(Base):
     lines: Mapped[list[JournalLineRow]] = relationship(
         order_by="JournalLineRow.line_no", cascade="all, delete-orphan"
     )
+    # Declared so the unit of work inserts the receipt before its entry.
+    receipt: Mapped[Receipt | None] = relationship()
 
     __table_args__ = (Index("ix_journal_entries_business_date", "business_date"),)
 
