@@ -40,6 +40,8 @@ def test_parse_accepts_what_a_cashier_types(text: str, cents: int) -> None:
         ("1e3", "dollar amount"),
         ("NaN", "dollar amount"),
         ("100000000.01", "over the limit"),
+        ("١٢", "dollar amount"),  # Arabic-Indic digits are not what a till takes
+        ("²5", "dollar amount"),
     ],
 )
 def test_parse_refuses_bad_amounts_with_a_message(text: str, message: str) -> None:

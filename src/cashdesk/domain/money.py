@@ -17,7 +17,9 @@ from cashdesk.errors import ValidationError
 
 _CENT = Decimal("0.01")
 # What a cashier may type: optional $ and thousands separators, at most two decimals.
-_AMOUNT_TEXT = re.compile(r"^\$?\s*(?P<int>\d{1,3}(?:,\d{3})+|\d*)(?:\.(?P<frac>\d{0,2}))?$")
+_AMOUNT_TEXT = re.compile(
+    r"^\$?\s*(?P<int>\d{1,3}(?:,\d{3})+|\d*)(?:\.(?P<frac>\d{0,2}))?$", re.ASCII
+)
 # Largest amount one receipt line or tender may carry: $10,000,000.00. It bounds typing slips
 # (an extra zero or two) and keeps every sum far inside a signed 64-bit column.
 MAX_CENTS = 10_000_000_00

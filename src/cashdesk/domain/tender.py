@@ -38,9 +38,9 @@ _LABELS = {
     TenderKind.CARD: "Card",
 }
 
-_ACCOUNT = re.compile(r"^\d{4,17}$")
-_CHECK_NUMBER = re.compile(r"^\d{1,10}$")
-_LAST_FOUR = re.compile(r"^\d{4}$")
+_ACCOUNT = re.compile(r"^[0-9]{4,17}$")
+_CHECK_NUMBER = re.compile(r"^[0-9]{1,10}$")
+_LAST_FOUR = re.compile(r"^[0-9]{4}$")
 _APPROVAL = re.compile(r"^[A-Za-z0-9]{2,12}$")
 
 
