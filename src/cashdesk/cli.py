@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from cashdesk import __version__
@@ -13,6 +14,8 @@ from cashdesk.errors import CashdeskError
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from cashdesk.commands import MODULES
+
     parser = argparse.ArgumentParser(
         prog="cashdesk", description="Cashiering for the City of Riverbend finance counter."
     )
@@ -25,42 +28,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="launch on a demo store (created and loaded if it does not exist)",
     )
     sub = parser.add_subparsers(dest="command")
-    init = sub.add_parser("init", help="create or upgrade the store and load reference data")
-    init.add_argument("--demo", action="store_true", help="also create the demo users")
-    sub.add_parser("launch", help="open the cashdesk window (the default)")
+    launch = sub.add_parser("launch", help="open the cashdesk window (the default)")
+    launch.set_defaults(handler=_launch)
+    for module in MODULES:
+        module.register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", _launch)
     try:
-        if args.command == "init":
-            return _init(args)
-        return _launch(args)
+        return handler(args)
     except CashdeskError as err:
         print(f"cashdesk: {err}", file=sys.stderr)
         return 2
 
 
-def _init(args: argparse.Namespace) -> int:
-    from cashdesk.app import initialise, open_cashdesk
-    from cashdesk.config import load_config
-
-    config = load_config(args.config)
-    desk = open_cashdesk(config, args.db)
-    try:
-        for line in initialise(desk, demo=args.demo):
-            print(line)
-    finally:
-        desk.close()
-    return 0
-
-
 def _launch(args: argparse.Namespace) -> int:
     from cashdesk.ui.main import run
 
-    return run(db_path=args.db, config_path=args.config, demo=args.demo)
+    return int(run(db_path=args.db, config_path=args.config, demo=args.demo))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,13 @@
+"""Headless ``cashdesk`` sub-commands, one module per area.
+
+Each module has ``register(subparsers)``, which adds its sub-commands and sets ``handler`` (a
+function taking the parsed arguments and returning the exit status) on each. Modules import
+what they need inside their handlers, so ``cashdesk --version`` and friends stay fast and
+never import Qt.
+"""
+
+from __future__ import annotations
+
+from cashdesk.commands import store
+
+MODULES = [store]
