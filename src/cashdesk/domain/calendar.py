@@ -81,3 +81,8 @@ def is_senior(*, born_on: date, on: date) -> bool:
 def long_date(day: date) -> str:
     """A date as a cashier reads it: "March 1, 2025" (fixed English, not the OS locale)."""
     return f"{_MONTH_NAMES[day.month - 1]} {day.day}, {day.year}"
+
+
+def long_month(year: int, month: int) -> str:
+    """A month as a cashier reads it: "March 2025"."""
+    return f"{_MONTH_NAMES[month - 1]} {year}"
