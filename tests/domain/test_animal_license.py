@@ -104,7 +104,7 @@ def test_license_runs_to_the_day_before_the_anniversary(
         ({"species": "bird"}, "'bird' cannot be licensed here; choose dog or cat."),
         (
             {"owner_born_on": date(2025, 3, 16)},
-            "The owner's birth date March 16, 2025 is after the issue date.",
+            "The owner's birth date March 16, 2025 is after the issue date, March 15, 2025.",
         ),
     ],
 )

@@ -26,7 +26,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from cashdesk.domain.calendar import is_senior, long_date, same_date_years_later
-from cashdesk.domain.inputs import require_bool, require_date, require_int
+from cashdesk.domain.inputs import require_birth_date, require_bool, require_date, require_int
 from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.money import Money
 from cashdesk.domain.quote import FeeQuote
@@ -149,11 +149,9 @@ def quote_animal_license(
 
     senior = False
     if owner_born_on is not None:
-        born_on = require_date(owner_born_on, field="owner_born_on")
-        if born_on > issued_on:
-            raise ValidationError(
-                f"The owner's birth date {long_date(born_on)} is after the issue date."
-            )
+        born_on = require_birth_date(
+            owner_born_on, person="owner", on=issued_on, event="issue date"
+        )
         senior = is_senior(born_on=born_on, on=issued_on)
 
     notes: list[str] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from cashdesk.domain.calendar import long_date
 from cashdesk.domain.money import MAX_CENTS, Money
 from cashdesk.errors import ValidationError
 
@@ -18,6 +19,16 @@ def require_date(value: object, *, field: str) -> date:
     if isinstance(value, datetime) or not isinstance(value, date):
         raise TypeError(f"{field} must be a datetime.date, not {type(value).__name__}")
     return value
+
+
+def require_birth_date(value: object, *, person: str, on: date, event: str) -> date:
+    """A person's birth date, which cannot be after the day it is used on (a keying slip)."""
+    born_on = require_date(value, field=f"{person} birth date")
+    if born_on > on:
+        raise ValidationError(
+            f"The {person}'s birth date {long_date(born_on)} is after the {event}, {long_date(on)}."
+        )
+    return born_on
 
 
 def require_int(value: object, *, field: str) -> int:
@@ -71,3 +82,10 @@ def require_text(value: object, *, field: str) -> str:
     if not cleaned:
         raise ValidationError(f"Enter the {field.lower()}.")
     return cleaned
+
+
+def optional_text(value: object, *, field: str) -> str:
+    """Text a person may leave blank (a reference); surrounding blanks are dropped."""
+    if not isinstance(value, str):
+        raise TypeError(f"{field} must be text, not {type(value).__name__}")
+    return value.strip()
