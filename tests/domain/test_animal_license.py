@@ -296,6 +296,7 @@ def test_replacement_tag() -> None:
         {"issued_on": datetime(2025, 3, 15, 10, 0)},
         {"due_on": "2025-03-01"},
         {"rabies_expires": "2030-01-01"},
+        {"species": "cat", "rabies_expires": "2030-01-01"},
         {"owner_born_on": 1960},
         {"service_animal": 1},
         {"species": 3},

@@ -138,13 +138,15 @@ def quote_animal_license(
             "Terms over 1 year are only for spayed or neutered animals; choose a 1-year term."
         )
     expires = license_expiry(issued_on=issued_on, term_years=years)
+    rabies = (
+        None if rabies_expires is None else require_date(rabies_expires, field="rabies_expires")
+    )
     if kind is Species.DOG:
-        if rabies_expires is None:
+        if rabies is None:
             raise ValidationError(
                 "A dog license needs proof of rabies vaccination: enter the vaccination's "
                 "expiry date."
             )
-        rabies = require_date(rabies_expires, field="rabies_expires")
         _check_rabies(issued_on=issued_on, term_years=years, expires=expires, rabies=rabies)
 
     senior = False
