@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,11 +34,24 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "cashdesk.db"
 
 
-@pytest.fixture
-def desk(db_path: Path, clock: FixedClock) -> Iterator[Cashdesk]:
-    """A demo workstation store on a real SQLite file, with simulated devices."""
-    desk = open_cashdesk(Config(), db_path, clock=clock, hasher=make_hasher(fast=True))
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo store built once per test session (migrations, city records, demo users);
+    each test gets its own copy of the file, so no test sees another's writes."""
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+    desk = open_cashdesk(
+        Config(), path, clock=FixedClock(COUNTER_MORNING), hasher=make_hasher(fast=True)
+    )
     initialise(desk, demo=True)
+    desk.close()  # the last connection closing checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture
+def desk(db_path: Path, clock: FixedClock, demo_template: Path) -> Iterator[Cashdesk]:
+    """A demo workstation store on a real SQLite file, with simulated devices."""
+    shutil.copyfile(demo_template, db_path)
+    desk = open_cashdesk(Config(), db_path, clock=clock, hasher=make_hasher(fast=True))
     yield desk
     desk.close()
 

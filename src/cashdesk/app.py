@@ -23,7 +23,7 @@ from cashdesk.services.payments import PaymentService
 from cashdesk.store import migrate
 from cashdesk.store.engine import make_engine, make_session_factory, transaction
 from cashdesk.store.models import User, Workstation
-from cashdesk.store.reference import load_chart_and_codes
+from cashdesk.store.reference import load_chart_and_codes, load_city_records
 
 # The demo counter's people. Every password is "riverbend1" (10 characters, the minimum).
 DEMO_PASSWORD = "riverbend1"
@@ -98,6 +98,9 @@ def initialise(desk: Cashdesk, *, demo: bool) -> list[str]:
         ctx.audit(s, action="store_initialised", actor_id=None, demo=demo)
     desk.catalog.refresh()
     if demo:
+        with transaction(ctx.sessions) as s:
+            for table, rows in load_city_records(s, city_dir()).items():
+                report.append(f"{rows} {table.replace('_', ' ')} loaded")
         with ctx.sessions() as s:
             existing = set(s.scalars(select(User.username)))
         for username, name, role, pin in DEMO_USERS:

@@ -282,3 +282,8 @@ class OutboxRow(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (Index("ix_outbox_unsent", "sent_at", "id"),)
+
+
+# Tables defined in other modules register on Base when imported; importing them here keeps
+# one place (this module) that Alembic and the app load to see the whole schema.
+from cashdesk.store import reference_models  # noqa: E402,F401
