@@ -8,6 +8,6 @@ never import Qt.
 
 from __future__ import annotations
 
-from cashdesk.commands import store
+from cashdesk.commands import quote, store
 
-MODULES = [store]
+MODULES = [store, quote]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -145,10 +146,21 @@ def _entry_payload(entry: JournalEntry) -> dict[str, object]:
     }
 
 
+# Extension points for the areas that build on posting (records, licenses, devices...):
+# a check runs inside the posting transaction before anything is written and raises a
+# CashdeskError to refuse the receipt; a posted-hook runs inside the same transaction after
+# the receipt rows exist, so what it writes (a bill item paid, a license renewed) commits or
+# rolls back with the receipt.
+PostingCheck = Callable[[Session, FinalReceipt, Operator], None]
+PostedHook = Callable[[Session, Receipt, FinalReceipt, Operator], None]
+
+
 class PaymentService:
     def __init__(self, ctx: ServiceContext, catalog: CatalogService) -> None:
         self.ctx = ctx
         self.catalog = catalog
+        self.checks: list[PostingCheck] = []
+        self.posted_hooks: list[PostedHook] = []
 
     # -- posting ------------------------------------------------------------------------
     def post_payment(
@@ -179,6 +191,8 @@ class PaymentService:
                     f"Drawer {drawer} is open for {session_row.cashier.full_name}; "
                     "it must be handed over before you take payments on it."
                 )
+            for posting_check in self.checks:
+                posting_check(s, final, operator)
             seq = self._next_seq(s)
             row = Receipt(
                 id=new_uuid(),  # set now, not at flush, so the journal can name it unflushed
@@ -232,6 +246,8 @@ class PaymentService:
             )
             entry.lines = _journal_rows(journal)
             s.add(entry)
+            for hook in self.posted_hooks:
+                hook(s, row, final, operator)
             self.ctx.audit(
                 s,
                 action="receipt_posted",
