@@ -46,6 +46,7 @@ def run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
         return 2
     # One window per till: a second one would double-post and fight over the devices.
     lock = QLockFile(str(path) + ".lock")
+    lock.setStaleLockTime(0)  # held as long as the window runs; a dead holder's is removed
     if not lock.tryLock(100):
         _refuse("cashdesk is already open", f"cashdesk is already open on {path}.")
         return 2
