@@ -244,6 +244,11 @@ def test_a_fixed_price_fills_the_amount_and_the_alternate_shows_only_when_there_
     selling: MainWindow, keys: Keyboard
 ) -> None:
     entry = selling.payment_page.line_entry
+    assert not entry.amount.isEnabled()  # only a keyed code takes an amount
+    keys.type("MISC")
+    assert entry.amount.isEnabled()
+    for _ in "MISC":
+        keys.press(F.Key_Backspace)
     keys.type("GOLF-R")
     assert (entry.amount.text(), entry.amount.isEnabled()) == ("40.00", False)
     assert not entry.alternate.isVisible()

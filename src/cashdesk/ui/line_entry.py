@@ -128,19 +128,20 @@ class LineEntry(QWidget):
         return self._catalog.get(text) if text.strip() and text in self._catalog else None
 
     def _show_code(self) -> None:
-        """Fit the fields to the code: a fixed price fills the amount, keyed codes take one."""
+        """Fit the fields to the code: a fixed price fills the amount, only keyed codes take
+        one."""
         rc = self._known_code()
-        fixed = rc is not None and rc.pricing is Pricing.FIXED
+        keyed = rc is not None and rc.pricing is Pricing.KEYED
         has_alternate = rc is not None and rc.alt_price is not None
         self.alternate.setVisible(has_alternate)
         if not has_alternate:
             self.alternate.setChecked(False)
-        if fixed and rc is not None and rc.price is not None:
+        if rc is not None and rc.pricing is Pricing.FIXED and rc.price is not None:
             price = rc.alt_price if self.alternate.isChecked() and rc.alt_price else rc.price
             self.amount.setText(price.plain())
-        elif not self.amount.isEnabled():
-            self.amount.clear()  # leaving a fixed code: its price is not a keyed amount
-        self.amount.setEnabled(rc is None or rc.pricing is Pricing.KEYED)
+        elif not keyed:
+            self.amount.clear()
+        self.amount.setEnabled(keyed)
         self.reference.setPlaceholderText(
             "required" if rc is not None and rc.needs_reference else ""
         )
