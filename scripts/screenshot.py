@@ -1,0 +1,100 @@
+"""Render the main screens to docs/screens/*.png, offscreen at 1280x800.
+
+    PYTHONPATH=src python scripts/screenshot.py
+
+Builds a demo store in a temporary folder, signs Maria in, opens her drawer, keys a sale
+and saves the payment page; then posts it and saves the receipt preview and today's list.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from cashdesk.app import DEMO_PASSWORD, initialise, open_cashdesk
+from cashdesk.config import Config
+from cashdesk.domain import tender
+from cashdesk.domain.money import Money
+from cashdesk.services.auth import make_hasher
+from cashdesk.ui import theme
+from cashdesk.ui.pyside_fixes import guard_none_refcount
+from cashdesk.ui.window import MainWindow
+
+SCREENS = Path(__file__).resolve().parent.parent / "docs" / "screens"
+SIZE = (1280, 800)
+
+
+def save(widget: QWidget, name: str) -> None:
+    QTest.qWait(200)  # let layouts and the window system settle
+    path = SCREENS / name
+    if not widget.grab().save(str(path)):
+        raise SystemExit(f"could not write {path}")
+    print(path)
+
+
+def main() -> int:
+    guard_none_refcount()
+    app = QApplication(sys.argv)
+    theme.apply(app)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        desk = open_cashdesk(Config(), Path(tmp) / "demo.db", hasher=make_hasher(fast=True))
+        try:
+            initialise(desk, demo=True)
+            window = MainWindow(desk, demo=True)
+            window.resize(*SIZE)
+            window.show()
+            save(window, "sign-in.png")
+
+            window.begin_session(desk.auth.sign_in("maria", DEMO_PASSWORD))
+            save(window, "open-drawer.png")
+            window.drawer_page.open_drawer()
+
+            page = window.payment_page
+            catalog = desk.catalog.catalog()
+            page.add_line(catalog.line("GOLF-R"))
+            page.add_line(
+                catalog.line("MISC", amount=Money.parse("12.34"), description="Copy of a permit")
+            )
+            page.add_line(catalog.line("DAR-10", alternate=True))
+            page.add_line(
+                catalog.line("FAC-FEE", amount=Money.parse("150.00"), reference="INV-2024-0042")
+            )
+            page.payer.setText("Jane Q. Public")
+            page.add_tender(
+                tender.check(
+                    Money.parse("100.00"), routing="021000021", account="123456789", number="1001"
+                )
+            )
+            page.add_tender(tender.card(Money.parse("50.00"), last4="4242", approval="AB12CD"))
+            page.add_tender(tender.cash(Money.parse("70.00")))
+            page.line_entry.code.setText("DAR-20")  # a code being keyed, with its alternate
+            save(window, "payment.png")
+
+            page.line_entry.clear()
+            page.complete()
+            while page.receipt_dialog is None:  # posting runs on the thread pool
+                QTest.qWait(10)
+            save(page.receipt_dialog, "receipt.png")
+            page.receipt_dialog.accept()
+
+            window.show_receipts()
+            assert window.receipts_dialog is not None
+            save(window.receipts_dialog, "todays-receipts.png")
+            window.receipts_dialog.reject()
+            QTest.qWait(50)
+            window.close()
+        finally:
+            desk.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

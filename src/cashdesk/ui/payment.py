@@ -1,0 +1,400 @@
+"""The payment page: key the lines, take the tenders, complete the sale.
+
+Every amount shown comes from the ReceiptDraft (total, tendered, remaining, change); every
+refusal is the domain's or the service's message.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cashdesk.app import Cashdesk
+from cashdesk.domain.lines import ChargeLine
+from cashdesk.domain.money import total
+from cashdesk.domain.receipt import ReceiptDraft
+from cashdesk.domain.roles import Operator
+from cashdesk.domain.tender import Tender, TenderKind
+from cashdesk.errors import CashdeskError, ValidationError
+from cashdesk.services.payments import PostedReceipt
+from cashdesk.ui import theme
+from cashdesk.ui.line_entry import LineEntry
+from cashdesk.ui.operations import Background
+from cashdesk.ui.receipts import ReceiptDialog
+from cashdesk.ui.tender_dialogs import TENDER_FORMS, TenderDialog, TenderForm
+from cashdesk.ui.widgets import (
+    RIGHT,
+    Column,
+    MessageLabel,
+    RowsModel,
+    add_action,
+    confirm,
+    current_row,
+    key_button,
+    label,
+    line_edit,
+    refocus,
+    table_view,
+)
+
+KEYS = (
+    ("Enter", "next field, add line"),
+    ("Alt+A", "alternate price"),
+    ("Alt+L  Alt+T", "lines, tenders"),
+    ("Del", "remove selected"),
+    ("F9", "today's receipts"),
+    ("Ctrl+L", "sign out"),
+)
+RIGHT_COLUMN_PX = 440
+UNSURE_POSTING = (
+    "Posting stopped with an unexpected error. Look in Today's receipts (F9) for this sale "
+    "before taking the payment again."
+)
+
+
+def _tender_detail(t: Tender) -> str:
+    if t.kind is TenderKind.CHECK:
+        return f"#{t.check_number} acct {t.masked_account}"
+    if t.kind is TenderKind.CARD:
+        return f"****{t.card_last4} auth {t.card_approval}"
+    if t.kind is TenderKind.MONEY_ORDER and t.reference:
+        return f"#{t.reference}"
+    return ""
+
+
+def key_legend(keys: tuple[tuple[str, str], ...]) -> QLabel:
+    rows = "".join(
+        f"<tr><td><b>{key}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for key, what in keys
+    )
+    legend = label(role="keys")
+    legend.setText(f"<table>{rows}</table>")
+    legend.setAccessibleName("Keys")
+    return legend
+
+
+class TotalsPanel(QFrame):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setProperty("role", "totals")
+        grid = QGridLayout(self)
+        self._values: dict[str, QLabel] = {}
+        rows = (
+            ("total", "Total", theme.TOTALS_PT),
+            ("tendered", "Tendered", theme.TOTALS_PT),
+            ("remaining", "Remaining", theme.TOTALS_PT),
+            ("change", "CHANGE DUE", theme.CHANGE_PT),
+        )
+        for row, (key, caption, size) in enumerate(rows):
+            strong = key in ("total", "change")
+            name = label(caption)
+            name.setFont(theme.font(theme.TOTALS_PT, bold=strong))
+            value = label("$0.00")
+            value.setAccessibleName(caption.capitalize())
+            value.setFont(theme.font(size, bold=strong))
+            value.setAlignment(RIGHT)
+            grid.addWidget(name, row, 0)
+            grid.addWidget(value, row, 1)
+            self._values[key] = value
+        grid.setColumnStretch(1, 1)
+
+    def show_draft(self, draft: ReceiptDraft) -> None:
+        for key, amount in (
+            ("total", draft.total),
+            ("tendered", draft.tendered),
+            ("remaining", draft.remaining),
+            ("change", draft.change_due),
+        ):
+            self._values[key].setText(str(amount))
+
+    def value(self, key: str) -> str:
+        """The amount shown: "total", "tendered", "remaining" or "change"."""
+        return self._values[key].text()
+
+
+class PaymentPage(QWidget):
+    def __init__(self, desk: Cashdesk, background: Background) -> None:
+        super().__init__()
+        self.desk = desk
+        self.background = background
+        self.operator: Operator | None = None
+        self.draft = ReceiptDraft()
+        self.receipt_dialog: ReceiptDialog | None = None
+        self.posting = False
+
+        self.line_entry = LineEntry(self.add_line)
+        self.lines_model = RowsModel(
+            (
+                Column("Code"),
+                Column("Description", stretch=True),
+                Column("Reference"),
+                Column("Amount", right=True),
+            )
+        )
+        self.lines_view = table_view(self.lines_model, "Lines")
+        self.payer = line_edit("Received from")
+        self.payer.setMaxLength(120)
+        self.payer.textChanged.connect(self._payer_changed)
+        self.tenders_model = RowsModel(
+            (Column("Tender"), Column("Details", stretch=True), Column("Amount", right=True))
+        )
+        self.tenders_view = table_view(self.tenders_model, "Tenders")
+        self.notice = MessageLabel("Sale problem", role="problem")
+        self.status_line = label(role="hint")
+        self.status_line.setAccessibleName("Sale status")
+        self.totals = TotalsPanel()
+
+        add_action(
+            self.lines_view,
+            "Remove line",
+            ["Del"],
+            self._remove_line,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        add_action(
+            self.tenders_view,
+            "Remove tender",
+            ["Del"],
+            self._remove_tender,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        window = Qt.ShortcutContext.WindowShortcut
+        self.tender_actions = [
+            add_action(
+                self,
+                form.kind.label,
+                [form.key],
+                partial(self.take_tender, form),
+                context=window,
+            )
+            for form in TENDER_FORMS
+        ]
+        self.complete_action = add_action(
+            self,
+            "Complete sale",
+            ["F12", "Ctrl+Return", "Ctrl+Enter"],
+            self.complete,
+            context=window,
+        )
+        self.clear_action = add_action(self, "Clear sale", ["Esc"], self.ask_clear, context=window)
+        self.tender_buttons = [
+            key_button(action, f"{action.text()} tender") for action in self.tender_actions
+        ]
+        self.complete_button = key_button(self.complete_action, "Complete sale", primary=True)
+        self.complete_button.setMinimumHeight(64)
+        self.clear_button = key_button(self.clear_action, "Clear sale")
+
+        left = QVBoxLayout()
+        left.addWidget(self.line_entry)
+        left.addWidget(label("&Lines", buddy=self.lines_view))
+        left.addWidget(self.lines_view, 3)
+        payer_row = QHBoxLayout()
+        payer_row.addWidget(label("Received &from", buddy=self.payer))
+        payer_row.addWidget(self.payer, 1)
+        left.addLayout(payer_row)
+        left.addWidget(label("&Tenders", buddy=self.tenders_view))
+        left.addWidget(self.tenders_view, 2)
+        left.addWidget(self.notice)
+
+        keys = QGridLayout()
+        for i, key in enumerate(self.tender_buttons):
+            keys.addWidget(key, i // 2, i % 2)
+        right = QVBoxLayout()
+        right.addWidget(self.totals)
+        right.addLayout(keys)
+        right.addWidget(self.complete_button)
+        right.addWidget(self.clear_button)
+        right.addWidget(self.status_line)
+        right.addStretch(1)
+        right.addWidget(key_legend(KEYS))
+
+        right_column = QWidget()
+        right_column.setLayout(right)
+        right_column.setFixedWidth(RIGHT_COLUMN_PX)
+        right.setContentsMargins(0, 0, 0, 0)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 1)
+        layout.addWidget(right_column)
+        entry = self.line_entry
+        chain = (
+            entry.code,
+            entry.amount,
+            entry.reference,
+            entry.description,
+            entry.alternate,
+            self.lines_view,
+            self.payer,
+            self.tenders_view,
+        )
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    # -- session --------------------------------------------------------------------------
+    def start(self, operator: Operator) -> None:
+        self.operator = operator
+        self.line_entry.set_catalog(self.desk.catalog.catalog())
+        self.status_line.clear()
+        self.new_sale()
+
+    def stop(self) -> None:
+        self.operator = None
+        self.new_sale()
+
+    def new_sale(self) -> None:
+        self.draft = ReceiptDraft()
+        self.line_entry.clear()
+        self.payer.clear()
+        self.notice.clear_message()
+        self._refresh()
+        self.focus_entry()
+
+    def focus_entry(self) -> None:
+        if self.isVisible():
+            refocus(self.line_entry.code)
+
+    def _refresh(self) -> None:
+        self.lines_model.set_rows(
+            [
+                (line.code, line.description, line.reference, str(line.amount))
+                for line in self.draft.lines
+            ]
+        )
+        self.tenders_model.set_rows(
+            [(t.kind.label, _tender_detail(t), str(t.amount)) for t in self.draft.tenders]
+        )
+        self.lines_view.scrollToBottom()
+        self.totals.show_draft(self.draft)
+
+    def _payer_changed(self, text: str) -> None:
+        self.draft.payer = text
+
+    # -- lines and tenders (ValidationError goes back to the widget that asked) -----------
+    def add_line(self, line: ChargeLine) -> None:
+        self.draft.add_line(line)
+        self.notice.clear_message()
+        self._refresh()
+
+    def add_tender(self, tender: Tender) -> None:
+        self.draft.add_tender(tender)
+        self.notice.clear_message()
+        self._refresh()
+
+    def _remove_line(self) -> None:
+        self._remove(self.lines_view, self.draft.remove_line)
+
+    def _remove_tender(self) -> None:
+        self._remove(self.tenders_view, self.draft.remove_tender)
+
+    def _remove(self, view: QTableView, remove: Callable[[int], object]) -> None:
+        row = current_row(view)
+        if row is None or self.posting:
+            return
+        try:
+            remove(row)
+        except ValidationError as err:
+            self.notice.show_message(str(err))
+            return
+        self.notice.clear_message()
+        self._refresh()
+
+    def take_tender(self, form: TenderForm) -> None:
+        dialog = TenderDialog(
+            form, remaining=self.draft.remaining, submit=self.add_tender, parent=self
+        )
+        dialog.finished.connect(self.focus_entry)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    # -- completing -----------------------------------------------------------------------
+    def complete(self) -> None:
+        operator = self.operator
+        if operator is None or self.posting:
+            return
+        try:
+            final = self.draft.freeze()
+        except ValidationError as err:
+            self.notice.show_message(str(err))
+            return
+        self.notice.clear_message()
+        self._show_posting(True)
+        payments = self.desk.payments
+        self.background.run(
+            lambda: payments.post_payment(operator, final),
+            on_success=self._posted,
+            on_failure=self._posting_failed,
+        )
+
+    def _show_posting(self, posting: bool) -> None:
+        """While a sale posts, nothing may change it; the window stays responsive."""
+        self.posting = posting
+        for action in (*self.tender_actions, self.complete_action, self.clear_action):
+            action.setEnabled(not posting)
+        for widget in (self.line_entry, self.lines_view, self.payer, self.tenders_view):
+            widget.setEnabled(not posting)
+        self.complete_button.setText("Posting…" if posting else "Complete sale   F12")
+        self.status_line.setText("Posting…" if posting else "")
+
+    def _posted(self, posted: PostedReceipt) -> None:
+        self._show_posting(False)
+        self.new_sale()
+        self.status_line.setText(f"Last receipt {posted.number}: change {posted.change}")
+        self.show_receipt(posted)
+
+    def _posting_failed(self, error: Exception) -> None:
+        self._show_posting(False)
+        self.focus_entry()
+        message = str(error) if isinstance(error, CashdeskError) else UNSURE_POSTING
+        self.notice.show_message(message)
+
+    def show_receipt(self, posted: PostedReceipt) -> None:
+        operator = self.operator
+        assert operator is not None
+        payments = self.desk.payments
+        dialog = ReceiptDialog(
+            posted,
+            background=self.background,
+            reprint=lambda number: payments.reprint(operator, number),
+            parent=self,
+        )
+        self.receipt_dialog = dialog
+        dialog.finished.connect(self._receipt_closed)
+        dialog.open()
+
+    def _receipt_closed(self) -> None:
+        if self.receipt_dialog is not None:
+            self.receipt_dialog.deleteLater()
+            self.receipt_dialog = None
+        self.focus_entry()
+
+    # -- clearing -------------------------------------------------------------------------
+    def ask_clear(self) -> None:
+        if self.posting:
+            return
+        if self.draft.is_empty and not self.payer.text():
+            self.line_entry.clear()
+            self.focus_entry()
+            return
+        text = "Clear this sale? Nothing of it has been posted."
+        charged = total(t.amount for t in self.draft.tenders if t.kind is TenderKind.CARD)
+        if charged:
+            text += f"\n\n{charged} was charged to a card: reverse it on the card terminal."
+        confirm(
+            self,
+            title="Clear sale",
+            text=text,
+            yes="&Clear sale",
+            no="&Keep sale",
+            on_yes=self.new_sale,
+            on_no=self.focus_entry,
+        )

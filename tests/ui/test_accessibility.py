@@ -1,0 +1,81 @@
+"""Every control is named for assistive technology, tall enough to hit, readable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+from ui_keyboard import Keyboard
+
+from cashdesk.ui import theme
+from cashdesk.ui.window import MainWindow
+
+CONTROLS = (QAbstractButton, QLineEdit, QAbstractItemView, QPlainTextEdit)
+
+
+def unnamed(root: QWidget) -> list[str]:
+    found = []
+    for widget in root.findChildren(QWidget):
+        if widget.window() is not root.window() or widget.objectName().startswith("qt_"):
+            continue  # another window's, or a part Qt builds inside a control
+        if isinstance(widget, CONTROLS) and not widget.accessibleName():
+            found.append(f"{type(widget).__name__} {widget.objectName()!r}")
+        if isinstance(widget, QLabel) and widget.text() and not widget.accessibleName():
+            found.append(f"QLabel {widget.text()!r}")
+    return found
+
+
+def short_buttons(root: QWidget) -> list[str]:
+    return [
+        button.text()
+        for button in root.findChildren(QPushButton)
+        if button.isVisible() and button.height() < theme.MIN_BUTTON_PX
+    ]
+
+
+def check(root: QWidget) -> None:
+    assert unnamed(root) == []
+    assert short_buttons(root) == []
+
+
+def test_every_screen_names_its_controls_and_its_buttons_are_44px(
+    window: MainWindow,
+    keys: Keyboard,
+    sign_in: Callable[[str], None],
+    qtbot: QtBot,
+) -> None:
+    check(window)
+    sign_in("maria")
+    check(window)
+    keys.enter()
+    keys.type("DAR-10")
+    keys.enter()
+    check(window)
+    for key in (Qt.Key.Key_F2, Qt.Key.Key_F3, Qt.Key.Key_F4, Qt.Key.Key_F5, Qt.Key.Key_F9):
+        keys.press(key)
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        qtbot.waitUntil(dialog.isActiveWindow)
+        check(dialog)
+        keys.press(Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+
+
+def test_type_is_readable(selling: MainWindow) -> None:
+    assert QApplication.font().pointSize() >= 14
+    assert QApplication.font().family() == theme.SANS
+    totals = selling.payment_page.totals
+    assert totals._values["change"].font().pointSize() >= 28
+    assert totals._values["total"].font().pointSize() >= 14

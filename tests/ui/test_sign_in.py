@@ -1,0 +1,80 @@
+"""Signing in and out, and opening the drawer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from ui_keyboard import Keyboard
+
+from cashdesk.app import DEMO_PASSWORD, Cashdesk
+from cashdesk.ui.window import MainWindow
+
+
+def test_the_demo_hint_names_the_users_and_the_password(window: MainWindow) -> None:
+    hint = window.sign_in_page.hint
+    assert hint.isVisible()
+    assert "maria (cashier)" in hint.text()
+    assert "lead (lead cashier)" in hint.text()
+    assert DEMO_PASSWORD in hint.text()
+
+
+def test_a_wrong_password_is_refused_in_plain_words(
+    window: MainWindow, keys: Keyboard, qtbot: QtBot
+) -> None:
+    page = window.sign_in_page
+    keys.type("maria")
+    keys.enter()
+    keys.type("not the password")
+    keys.enter()
+    qtbot.waitUntil(page.error.isVisible)
+    assert page.error.text() == "User name or password is not right."
+    assert window.pages.currentWidget() is page
+    assert page.password.text() == ""
+    assert QApplication.focusWidget() is page.password
+
+
+def test_opening_the_drawer_takes_the_counted_bank(
+    window: MainWindow,
+    keys: Keyboard,
+    sign_in: Callable[[str], None],
+    desk: Cashdesk,
+) -> None:
+    sign_in("jose")
+    assert QApplication.focusWidget() is window.drawer_page.bank
+    keys.type("-5")
+    keys.enter()
+    assert window.drawer_page.error.text() == "Starting bank cannot be negative."
+    keys.type("150")
+    keys.enter()
+    assert window.pages.currentWidget() is window.payment_page
+    drawer = desk.drawers.current()
+    assert drawer is not None
+    assert (drawer.cashier_name, str(drawer.opening_bank)) == ("José Núñez", "$150.00")
+    assert "José Núñez" in window.cashier_status.text()
+    assert "$150.00" in window.drawer_status.text()
+
+
+def test_ctrl_l_signs_out_and_the_next_sign_in_skips_the_open_drawer(
+    selling: MainWindow, keys: Keyboard, sign_in: Callable[[str], None], qtbot: QtBot
+) -> None:
+    keys.press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert selling.pages.currentWidget() is selling.sign_in_page
+    assert selling.operator is None
+    assert selling.cashier_status.text() == "Signed out"
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is selling.sign_in_page.username)
+    sign_in("maria")
+    assert selling.pages.currentWidget() is selling.payment_page
+
+
+def test_signing_out_mid_sale_asks_first(selling: MainWindow, keys: Keyboard, qtbot: QtBot) -> None:
+    keys.type("GOLF-R")
+    keys.enter()
+    keys.press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)
+    keys.press(Qt.Key.Key_Escape)  # keep the sale
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    assert selling.operator is not None
+    assert len(selling.payment_page.draft.lines) == 1
