@@ -120,6 +120,7 @@ class TotReturnRow(Base):
     cashier_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     receipt_id: Mapped[str] = mapped_column(ForeignKey("receipts.id"))
 
+    # Declared so the unit of work inserts the receipt before this row.
     receipt: Mapped[Receipt] = relationship()
 
     __table_args__ = (
