@@ -423,7 +423,7 @@ class LicenseService:
             if machines is None and klass is business_rules.LicenseClass.VM:
                 machines = row.machines
         year = expires.year + 1 if license_year is None else license_year
-        _check_renewal_year(number, expires, year)
+        _check_renewal_year(number, expires, year, today)
 
         def requote(business_date: dt.date) -> FeeQuote:
             return business_rules.quote_business_license(
@@ -436,7 +436,7 @@ class LicenseService:
 
         def apply(p: _Posting) -> str:
             lic = self._business_row(p.session, number)
-            _check_renewal_year(number, lic.expires, year)
+            _check_renewal_year(number, lic.expires, year, p.business_date)
             lic.license_class = klass.value
             if klass is business_rules.LicenseClass.GR and gross_receipts is not None:
                 lic.gross_receipts_cents = Money.from_decimal(gross_receipts).cents
@@ -1426,9 +1426,14 @@ class LicenseService:
         return len(entries)
 
 
-def _check_renewal_year(number: str, expires: dt.date, year: int) -> None:
+def _check_renewal_year(number: str, expires: dt.date, year: int, today: dt.date) -> None:
     if year <= expires.year:
         raise StateError(f"{number} is already licensed through {long_date(expires)}.")
+    if year > today.year + 1:
+        raise StateError(
+            f"{number} is already licensed through {long_date(expires)}; renewals for {year} "
+            f"are taken from January 1, {year - 1}."
+        )
     if year > expires.year + 1:
         raise ValidationError(
             f"{number} is licensed through {long_date(expires)}; renew it for "
