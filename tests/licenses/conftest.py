@@ -1,8 +1,10 @@
-"""Fixtures of the license counter: a tag stock loaded by the lead cashier, and helpers."""
+"""Fixtures of the license counter: a tag stock loaded by the lead cashier, and helpers to pay
+applications and read PDFs (as fixtures, so test modules need no package imports)."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pytest
 from pypdf import PdfReader
@@ -13,6 +15,10 @@ from cashdesk.domain.receipt import ReceiptDraft
 from cashdesk.domain.roles import Operator
 from cashdesk.services.licenses import LicenseCharge, LicensePayment
 
+DraftFor = Callable[..., ReceiptDraft]
+Pay = Callable[..., LicensePayment]
+PdfText = Callable[[bytes], str]
+
 
 @pytest.fixture
 def tags(desk: Cashdesk, lead: Operator) -> list[str]:
@@ -21,8 +27,7 @@ def tags(desk: Cashdesk, lead: Operator) -> list[str]:
     return [f"T{n}" for n in range(30000, 30005)]
 
 
-def draft_for(*charges: LicenseCharge, payer: str = "Müller Brewery") -> ReceiptDraft:
-    """A draft with the charges' lines, paid exactly in cash."""
+def _draft_for(*charges: LicenseCharge, payer: str = "Müller Brewery") -> ReceiptDraft:
     draft = ReceiptDraft(payer=payer)
     for charge in charges:
         charge.add_to(draft)
@@ -30,11 +35,28 @@ def draft_for(*charges: LicenseCharge, payer: str = "Müller Brewery") -> Receip
     return draft
 
 
-def pay(desk: Cashdesk, operator: Operator, *charges: LicenseCharge) -> LicensePayment:
-    return desk.licenses.pay(operator, draft_for(*charges))
+@pytest.fixture
+def draft_for() -> DraftFor:
+    """A draft with the charges' lines, paid exactly in cash."""
+    return _draft_for
 
 
-def pdf_text(data: bytes) -> str:
-    """The PDF's text with runs of blanks folded, so wrapped words compare simply."""
+@pytest.fixture
+def pay(desk: Cashdesk) -> Pay:
+    """Post the charges on one receipt through LicenseService.pay."""
+
+    def paying(operator: Operator, *charges: LicenseCharge) -> LicensePayment:
+        return desk.licenses.pay(operator, _draft_for(*charges))
+
+    return paying
+
+
+def _pdf_text(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
     return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
+
+
+@pytest.fixture
+def pdf_text() -> PdfText:
+    """The PDF's text with runs of blanks folded, so wrapped words compare simply."""
+    return _pdf_text

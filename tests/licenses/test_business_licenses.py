@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +17,9 @@ from cashdesk.errors import NotFound, StateError, ValidationError
 from cashdesk.store.license_models import IssuedLicenseRow
 from cashdesk.store.models import OutboxRow, Receipt
 from cashdesk.store.reference_models import BusinessLicenseRow
-from tests.licenses.conftest import draft_for, pay, pdf_text
+
+if TYPE_CHECKING:
+    from .conftest import DraftFor, Pay, PdfText
 
 
 def usd(text: str) -> Money:
@@ -24,7 +27,7 @@ def usd(text: str) -> Money:
 
 
 def test_renewal_is_issued_with_its_receipt_and_certificate(
-    desk: Cashdesk, open_drawer: Operator
+    desk: Cashdesk, open_drawer: Operator, pay: Pay, pdf_text: PdfText
 ) -> None:
     charge = desk.licenses.renew_business_license(open_drawer, license_no="BL-10003")
     # HB, renewed for 2027 in November 2026 (early): 60.00 + 3.60 + 0.40, no penalty
@@ -37,7 +40,7 @@ def test_renewal_is_issued_with_its_receipt_and_certificate(
     assert all(ln.reference == charge.application for ln in charge.lines)
     assert charge.expires == dt.date(2027, 12, 31)
 
-    paid = pay(desk, open_drawer, charge)
+    paid = pay(open_drawer, charge)
 
     assert paid.receipt is not None and paid.receipt.total == usd("64.00")
     (issued,) = paid.issued
@@ -90,8 +93,10 @@ def test_renewal_is_issued_with_its_receipt_and_certificate(
     assert pdf_text(desk.licenses.certificate(open_drawer, "BL-10003")) == text
 
 
-def test_renewing_again_for_the_same_year_is_refused(desk: Cashdesk, open_drawer: Operator) -> None:
-    pay(desk, open_drawer, desk.licenses.renew_business_license(open_drawer, license_no="BL-10003"))
+def test_renewing_again_for_the_same_year_is_refused(
+    desk: Cashdesk, open_drawer: Operator, pay: Pay
+) -> None:
+    pay(open_drawer, desk.licenses.renew_business_license(open_drawer, license_no="BL-10003"))
     with pytest.raises(StateError, match="already licensed through December 31, 2027"):
         desk.licenses.renew_business_license(open_drawer, license_no="bl-10003")
     with pytest.raises(StateError, match="renewals for 2028 are taken from January 1, 2027"):
@@ -108,18 +113,20 @@ def test_renewing_again_for_the_same_year_is_refused(desk: Cashdesk, open_drawer
         desk.licenses.renew_business_license(open_drawer, license_no="BL-99999")
 
 
-def test_two_drafts_for_one_renewal_issue_it_once(desk: Cashdesk, open_drawer: Operator) -> None:
+def test_two_drafts_for_one_renewal_issue_it_once(
+    desk: Cashdesk, open_drawer: Operator, pay: Pay
+) -> None:
     first = desk.licenses.renew_business_license(open_drawer, license_no="BL-10003")
     second = desk.licenses.renew_business_license(open_drawer, license_no="BL-10003")
-    pay(desk, open_drawer, first)
+    pay(open_drawer, first)
     with pytest.raises(StateError, match="already licensed through December 31, 2027"):
-        pay(desk, open_drawer, second)
+        pay(open_drawer, second)
     with desk.ctx.sessions() as s:
         assert len(s.scalars(select(Receipt)).all()) == 1
 
 
 def test_gr_renewal_takes_declared_receipts_and_updates_the_file(
-    desk: Cashdesk, open_drawer: Operator
+    desk: Cashdesk, open_drawer: Operator, pay: Pay
 ) -> None:
     with pytest.raises(ValidationError, match="gross receipts of the prior year"):
         desk.licenses.renew_business_license(open_drawer, license_no="BL-10000")
@@ -127,13 +134,15 @@ def test_gr_renewal_takes_declared_receipts_and_updates_the_file(
         open_drawer, license_no="BL-10000", gross_receipts=Decimal("1000000.01")
     )
     assert charge.total == usd("1219.60")  # 1,215.60 + 4.00
-    pay(desk, open_drawer, charge)
+    pay(open_drawer, charge)
     info = desk.licenses.find_business_license("BL-10000")
     assert info.gross_receipts == usd("1000000.01")
     assert info.expires == dt.date(2027, 12, 31)
 
 
-def test_nonprofit_pays_only_the_state_fee(desk: Cashdesk, open_drawer: Operator) -> None:
+def test_nonprofit_pays_only_the_state_fee(
+    desk: Cashdesk, open_drawer: Operator, pay: Pay, pdf_text: PdfText
+) -> None:
     with desk.ctx.sessions() as s:
         np_no = s.scalar(
             select(BusinessLicenseRow.license_no)
@@ -145,13 +154,13 @@ def test_nonprofit_pays_only_the_state_fee(desk: Cashdesk, open_drawer: Operator
     # the quote keeps the $0.00 tax line; the receipt cannot carry a $0.00 line
     assert [ln.amount for ln in charge.quote.lines] == [usd("0"), usd("3.60"), usd("0.40")]
     assert [ln.amount for ln in charge.lines] == [usd("3.60"), usd("0.40")]
-    (issued,) = pay(desk, open_drawer, charge).issued
+    (issued,) = pay(open_drawer, charge).issued
     assert issued.total == usd("4.00")
     assert "NP — nonprofit, exempt" in pdf_text(issued.certificate)
 
 
 def test_mail_renewal_is_charged_on_its_postmark_date(
-    desk: Cashdesk, open_drawer: Operator, clock: FixedClock
+    desk: Cashdesk, open_drawer: Operator, clock: FixedClock, pay: Pay
 ) -> None:
     clock.advance(days=98)  # business date Thursday, March 4, 2027: 1 month delinquent
     assert desk.ctx.business_date() == dt.date(2027, 3, 4)
@@ -166,7 +175,7 @@ def test_mail_renewal_is_charged_on_its_postmark_date(
     assert mailed.total == usd("64.00")  # postmarked on the last day of February
     assert mailed.paid_on == dt.date(2027, 2, 28)
     desk.licenses.discard(at_counter.application)
-    pay(desk, open_drawer, mailed)
+    pay(open_drawer, mailed)
     (entry,) = desk.licenses.license_register(
         desk.auth.sign_in("auditor", "riverbend1"),
         start=dt.date(2027, 3, 1),
@@ -193,7 +202,9 @@ def test_received_dates_are_checked(
         )
 
 
-def test_new_licenses_get_gapless_numbers(desk: Cashdesk, open_drawer: Operator) -> None:
+def test_new_licenses_get_gapless_numbers(
+    desk: Cashdesk, open_drawer: Operator, pay: Pay, pdf_text: PdfText
+) -> None:
     def apply(name: str) -> object:
         return desk.licenses.apply_for_business_license(
             open_drawer,
@@ -207,9 +218,9 @@ def test_new_licenses_get_gapless_numbers(desk: Cashdesk, open_drawer: Operator)
     one, two = apply("Núñez Roofing"), apply("O'Brien & Sons Plumbing")
     # CT started November 2 (after July 1): half of 150.00 = 75.00; day 24, no penalty
     assert one.total == usd("79.00")  # type: ignore[attr-defined]
-    paid = pay(desk, open_drawer, one, two)  # type: ignore[arg-type]
+    paid = pay(open_drawer, one, two)  # type: ignore[arg-type]
     assert [i.license_no for i in paid.issued] == ["BL-W01-00001", "BL-W01-00002"]
-    third = pay(desk, open_drawer, apply("Third Co"))  # type: ignore[arg-type]
+    third = pay(open_drawer, apply("Third Co"))  # type: ignore[arg-type]
     assert [i.license_no for i in third.issued] == ["BL-W01-00003"]
     info = desk.licenses.find_business_license("BL-W01-00002")
     assert (info.business_name, info.license_class, info.expires) == (
@@ -240,7 +251,7 @@ def test_new_license_paid_late_owes_the_penalty(desk: Cashdesk, open_drawer: Ope
 
 
 def test_fees_that_changed_before_posting_are_refused(
-    desk: Cashdesk, open_drawer: Operator, clock: FixedClock
+    desk: Cashdesk, open_drawer: Operator, clock: FixedClock, draft_for: DraftFor
 ) -> None:
     clock.advance(days=94)  # Sunday, February 28, 2027: the last day without penalty
     charge = desk.licenses.renew_business_license(open_drawer, license_no="BL-10003")
