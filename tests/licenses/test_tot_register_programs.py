@@ -197,7 +197,7 @@ def test_register_permissions_and_arguments(
         desk.licenses.license_register(
             auditor, start=dt.date(2026, 11, 30), end=dt.date(2026, 11, 1)
         )
-    with pytest.raises(ValidationError, match=".pdf or .csv"):
+    with pytest.raises(ValidationError, match=r"\.pdf or \.csv"):
         desk.licenses.write_license_register(
             auditor, start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 1), out=tmp_path / "r.txt"
         )
