@@ -76,7 +76,9 @@ def test_new_license_takes_the_next_tag_and_a_new_number(
         assert expected in text, expected
     with desk.ctx.sessions() as s:
         receipt = s.scalar(select(Receipt).where(Receipt.number == paid.receipt.number))  # type: ignore[union-attr]
-        assert receipt is not None and {ln.reference for ln in receipt.lines} == {"T30000"}
+        assert receipt is not None and {ln.reference for ln in receipt.lines} == {
+            "AL-W01-00001 tag T30000"
+        }
     assert [r.remaining for r in desk.licenses.tag_stock()] == [4]
 
 

@@ -145,7 +145,7 @@ def register_pdf(
                 f"{e.kind} {e.action}",
                 Paragraph(escape(e.holder), cell),
                 e.license_class,
-                f"{e.term_start.isoformat()} to {e.term_end.isoformat()}",
+                f"{e.term_start.isoformat()}\nto {e.term_end.isoformat()}",
                 e.tag_no,
                 e.received_via,
                 receipt,
@@ -173,7 +173,8 @@ def register_pdf(
             total(e.total for e in counted).plain(),
         ]
     )
-    widths = [0.75, 1.0, 1.0, 1.8, 0.45, 1.35, 0.6, 0.5, 1.05, 0.65, 0.6, 0.6, 0.65]
+    # Inches; 9.85 in all, inside the 10 in between the landscape margins.
+    widths = [0.7, 0.95, 1.0, 1.6, 0.4, 0.85, 0.55, 0.5, 0.95, 0.6, 0.55, 0.55, 0.65]
     table = Table(rows, colWidths=[w * inch for w in widths], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -196,7 +197,7 @@ def register_pdf(
         )
     )
     story = [
-        Paragraph(f"{city} — License register", title),
+        Paragraph(f"{escape(city)} — License register", title),
         Paragraph(
             f"Licenses issued {long_date(start)} to {long_date(end)} · "
             f"{len(entries)} entries · printed {printed}",

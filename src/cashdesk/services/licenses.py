@@ -619,7 +619,7 @@ class LicenseService:
             lic.rabies_expires = rabies
             lic.owner_birth_date = born
             self._record_animal(p, charge.application, "renewal", lic)
-            return tag
+            return f"{lic.license_no} tag {tag}"
 
         charge = self._hold(
             kind="animal",
@@ -694,7 +694,7 @@ class LicenseService:
             )
             p.session.add(lic)
             self._record_animal(p, charge.application, "new", lic)
-            return tag
+            return f"{number} tag {tag}"
 
         charge = self._hold(
             kind="animal",
@@ -727,7 +727,7 @@ class LicenseService:
             lic = self._animal_row(p.session, info.license_no)
             lic.tag_no = self._allocate_tag(p.session)
             self._record_animal(p, charge.application, "replacement", lic)
-            return lic.tag_no
+            return f"{lic.license_no} tag {lic.tag_no}"
 
         charge = self._hold(
             kind="animal",
@@ -1007,7 +1007,7 @@ class LicenseService:
                 subject=row.license_no,
                 at=now,
                 application=application,
-                tag=reference,
+                reference=reference,
             )
             row_id = row.id
         self.discard(application)
