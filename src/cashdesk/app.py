@@ -19,7 +19,9 @@ from cashdesk.services.auth import AuthService
 from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.drawers import DrawerService
+from cashdesk.services.licenses import LicenseService
 from cashdesk.services.payments import PaymentService
+from cashdesk.services.programs import ProgramService
 from cashdesk.store import migrate
 from cashdesk.store.engine import make_engine, make_session_factory, transaction
 from cashdesk.store.models import User, Workstation
@@ -46,6 +48,8 @@ class Cashdesk:
     catalog: CatalogService
     drawers: DrawerService
     payments: PaymentService
+    licenses: LicenseService
+    programs: ProgramService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -74,13 +78,19 @@ def open_cashdesk(
         events=EventBus(),
     )
     catalog = CatalogService(ctx)
+    payments = PaymentService(ctx, catalog)
+    licenses = LicenseService(ctx, payments, documents_dir=path.parent / "documents")
+    payments.checks.append(licenses.check_receipt)
+    payments.posted_hooks.append(licenses.on_posted)
     return Cashdesk(
         ctx=ctx,
         engine=engine,
         auth=AuthService(ctx, hasher),
         catalog=catalog,
         drawers=DrawerService(ctx),
-        payments=PaymentService(ctx, catalog),
+        payments=payments,
+        licenses=licenses,
+        programs=ProgramService(ctx),
     )
 
 

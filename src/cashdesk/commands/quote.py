@@ -14,10 +14,11 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
+from cashdesk.commands import licenses
 from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.money import Money, total
 
-KIND_MODULES: list[Any] = []
+KIND_MODULES: list[Any] = [licenses]
 
 
 def register(sub: Any) -> None:

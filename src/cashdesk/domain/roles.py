@@ -31,6 +31,8 @@ class Permission(enum.StrEnum):
     REPRINT_RECEIPT = "reprint_receipt"
     VIEW_ALL_RECEIPTS = "view_all_receipts"
     MANAGE_USERS = "manage_users"
+    MANAGE_TAG_STOCK = "manage_tag_stock"
+    LICENSE_REGISTER = "license_register"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -44,12 +46,21 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.REPRINT_RECEIPT,
             Permission.VOID_RECEIPT,
             Permission.VIEW_ALL_RECEIPTS,
+            Permission.MANAGE_TAG_STOCK,
+            Permission.LICENSE_REGISTER,
         }
     ),
     # The finance administrator manages the system but does not handle cash, so a drawer
     # stays attributable to the people who count it.
-    Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.VIEW_ALL_RECEIPTS}),
-    Role.AUDITOR: frozenset({Permission.VIEW_ALL_RECEIPTS}),
+    Role.ADMIN: frozenset(
+        {
+            Permission.MANAGE_USERS,
+            Permission.VIEW_ALL_RECEIPTS,
+            Permission.MANAGE_TAG_STOCK,
+            Permission.LICENSE_REGISTER,
+        }
+    ),
+    Role.AUDITOR: frozenset({Permission.VIEW_ALL_RECEIPTS, Permission.LICENSE_REGISTER}),
 }
 
 _WHAT = {
@@ -59,6 +70,8 @@ _WHAT = {
     Permission.REPRINT_RECEIPT: "reprint receipts",
     Permission.VIEW_ALL_RECEIPTS: "see other cashiers' receipts",
     Permission.MANAGE_USERS: "manage users",
+    Permission.MANAGE_TAG_STOCK: "load animal tag stock",
+    Permission.LICENSE_REGISTER: "run the license register",
 }
 
 
