@@ -31,11 +31,17 @@ class Permission(enum.StrEnum):
     REPRINT_RECEIPT = "reprint_receipt"
     VIEW_ALL_RECEIPTS = "view_all_receipts"
     MANAGE_USERS = "manage_users"
+    NO_SALE = "no_sale"  # open the cash drawer without a payment, with a reason (audited)
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset(
-        {Permission.TAKE_PAYMENT, Permission.OPEN_DRAWER, Permission.REPRINT_RECEIPT}
+        {
+            Permission.TAKE_PAYMENT,
+            Permission.OPEN_DRAWER,
+            Permission.REPRINT_RECEIPT,
+            Permission.NO_SALE,
+        }
     ),
     Role.LEAD: frozenset(
         {
@@ -44,6 +50,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.REPRINT_RECEIPT,
             Permission.VOID_RECEIPT,
             Permission.VIEW_ALL_RECEIPTS,
+            Permission.NO_SALE,
         }
     ),
     # The finance administrator manages the system but does not handle cash, so a drawer
@@ -59,6 +66,7 @@ _WHAT = {
     Permission.REPRINT_RECEIPT: "reprint receipts",
     Permission.VIEW_ALL_RECEIPTS: "see other cashiers' receipts",
     Permission.MANAGE_USERS: "manage users",
+    Permission.NO_SALE: "open the cash drawer without a sale",
 }
 
 
