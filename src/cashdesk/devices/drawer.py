@@ -156,6 +156,7 @@ class _WatchedDrawer(CashDrawer):
         self._stop = threading.Event()
         self._poller: threading.Thread | None = None
         self.last_error: str | None = None
+        self.sensor_error: str | None = None
 
     def watch_events(self, listener: DrawerListener) -> None:
         self._listeners.append(listener)
@@ -196,9 +197,11 @@ class _WatchedDrawer(CashDrawer):
             return []
         try:
             is_open = self.worker.call(self._job_sensor, timeout=self.settings.kick_max_age)
+            self.sensor_error = None
         except (DeviceError, TimeoutError) as err:
             log.debug("drawer sensor read failed: %s", err)
             is_open = None
+            self.sensor_error = f"The drawer sensor cannot be read: {err}".strip()
         with self._watch_lock:
             events = self.watch.observe(is_open, self.clock())
         for event in events:
@@ -221,10 +224,14 @@ class _WatchedDrawer(CashDrawer):
         self._poller.start()
 
     def status(self) -> DeviceStatus:
+        if self.settings.sensor:
+            self.poll()
         with self._watch_lock:
             ok, message = self.watch.summary()
         if self.last_error:
             return DeviceStatus(self.name, False, self.last_error)
+        if self.sensor_error and ok:
+            return DeviceStatus(self.name, False, self.sensor_error)
         return DeviceStatus(self.name, ok, message)
 
     def close(self) -> None:

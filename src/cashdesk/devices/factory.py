@@ -111,11 +111,10 @@ class _Builder:
             from cashdesk.devices.escpos_printer import EscposPrinter
 
             if not isinstance(printer, EscposPrinter):
-                problem = self.problems.get("printer")
                 raise table.fail(
                     "kind",
-                    '"printer" needs a working ESC/POS printer in [devices.printer]'
-                    + (f" ({problem})" if problem else "."),
+                    '"printer" needs an ESC/POS printer in [devices.printer]'
+                    + (", which is unavailable." if "printer" in self.problems else "."),
                 )
             drawer = PrinterDrawer(settings, printer)
         else:

@@ -149,6 +149,27 @@ class DeviceService:
             return NoSaleResult(False, str(err))
         return NoSaleResult(True)
 
+    def test_kick(self, operator: Operator, *, drawer: str = DEFAULT_DRAWER) -> NoSaleResult:
+        """Kick the drawer to test it (``cashdesk devices test --kick``), audited. While a
+        drawer session is open, only its own cashier may pop it."""
+        operator.require(Permission.NO_SALE)
+        job = new_uuid()
+        with transaction(self.ctx.sessions) as s:
+            session_row = open_session_row(s, self.ctx.workstation_id, drawer)
+            if session_row is not None and session_row.cashier_id != operator.user_id:
+                raise StateError(
+                    f"Drawer {drawer} is open for {session_row.cashier.full_name}: "
+                    "only they may open it."
+                )
+            self.ctx.audit(
+                s, action="drawer_test_kick", actor_id=operator.user_id, drawer=drawer, job=job
+            )
+        try:
+            self.ctx.devices.drawer.kick(job_id=f"test-kick:{job}")
+        except DeviceError as err:
+            return NoSaleResult(False, str(err))
+        return NoSaleResult(True)
+
     # -- printer ------------------------------------------------------------------------
     def print_test_receipt(self) -> None:
         """A test receipt (accented names, a QR code, the cut); raises PrinterError."""
