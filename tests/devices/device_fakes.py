@@ -25,6 +25,7 @@ class FakeNetworkPrinter:
         self.received = bytearray()
         self.queries: list[int] = []
         self.connections = 0
+        self.gone = False
         self.changed = threading.Condition()
         self._threads: list[threading.Thread] = []
         self._conns: list[socket.socket] = []
@@ -36,6 +37,9 @@ class FakeNetworkPrinter:
             try:
                 conn, _ = self.server.accept()
             except OSError:
+                return
+            if self.gone:
+                conn.close()
                 return
             self.connections += 1
             self._conns.append(conn)
@@ -96,6 +100,11 @@ class FakeNetworkPrinter:
 
     def vanish(self) -> None:
         """Reset every connection and stop listening: the printer is gone."""
+        self.gone = True
+        try:
+            self.server.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+        except OSError:
+            pass
         self.server.close()
         for conn in self._conns:
             try:

@@ -139,6 +139,9 @@ class _Builder:
         self.check_port(table, "url", settings.url)
         reader = SerialCheckReader(settings)
         self.closers.append(reader.close)
+        # Open the port now: opening flushes its input, so a check read before the first
+        # read() would otherwise be lost. A failure shows in the status and is retried.
+        reader.status()
         return reader
 
     def display(self) -> CustomerDisplay:

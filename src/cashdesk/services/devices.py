@@ -237,4 +237,4 @@ def pole_line(left: str, right: str, width: int = POLE_WIDTH) -> str:
     """``left`` and ``right`` on one display line; the amount always shows in full."""
     room = width - len(right) - (1 if right and left else 0)
     left = left[: max(room, 0)]
-    return (left + " " * (width - len(left) - len(right)) + right)[:width]
+    return (left + " " * (width - len(left) - len(right)) + right)[:width].rstrip()
