@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -101,10 +102,8 @@ class FakeNetworkPrinter:
     def vanish(self) -> None:
         """Reset every connection and stop listening: the printer is gone."""
         self.gone = True
-        try:
+        with contextlib.suppress(OSError):
             self.server.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
-        except OSError:
-            pass
         self.server.close()
         for conn in self._conns:
             try:

@@ -123,7 +123,7 @@ def test_axiohm_status_byte() -> None:
     read = reader.read(timeout=1)
     assert read is not None and parse_micr(read.micr_line).routing == "021000021"
     port.write(b"\x01\r")
-    with pytest.raises(CheckReaderError, match="could not read the check. Re-scan or key"):
+    with pytest.raises(CheckReaderError, match=r"could not read the check\. Re-scan or key"):
         reader.read(timeout=1)
     reader.close()
 
