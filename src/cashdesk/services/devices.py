@@ -192,8 +192,9 @@ class DeviceService:
         )
         self.ctx.devices.printer.print_receipt(document, job_id=f"test:{new_uuid()}")
 
-    def receipt_pdf(self, operator: Operator, number: str) -> bytes:
-        """Receipt ``number`` as a PDF (a copy: labelled DUPLICATE once printed)."""
+    def receipt_pdf(self, operator: Operator, number: str, *, copy_label: str = "") -> bytes:
+        """Receipt ``number`` as a PDF, for email or the archive (``copy_label`` e.g.
+        "DUPLICATE" for a copy handed out later; a voided receipt is labelled VOID)."""
         from cashdesk.reports.receipt_pdf import receipt_pdf
 
         with self.ctx.sessions() as s:
@@ -208,7 +209,7 @@ class DeviceService:
                 operator.role, Permission.VIEW_ALL_RECEIPTS
             ):
                 raise PermissionDenied("A cashier sees only their own receipts.")
-            document = receipt_document(row, self.ctx.config)
+            document = receipt_document(row, self.ctx.config, copy_label=copy_label)
         return receipt_pdf(document)
 
     # -- customer display ---------------------------------------------------------------
