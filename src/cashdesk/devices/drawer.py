@@ -254,7 +254,10 @@ class PrinterDrawer(_WatchedDrawer):
         self.printer = printer
         self.name = f"Cash drawer (printer port, pin {settings.pin})"
         self.kick_data = kick_bytes(
-            settings.pin, settings.pulse_on_ms, settings.pulse_off_ms, profile="TM-T88V"
+            settings.pin,
+            settings.pulse_on_ms,
+            settings.pulse_off_ms,
+            profile=printer.settings.profile,
         )
 
     def _job_kick(self) -> None:

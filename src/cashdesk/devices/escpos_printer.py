@@ -37,6 +37,7 @@ from cashdesk.devices.base import DeviceStatus, PrinterError, ReceiptPrinter
 from cashdesk.devices.document import ReceiptDocument, Style, layout
 from cashdesk.devices.settings import Table
 from cashdesk.devices.worker import PortWorker
+from cashdesk.errors import DeviceError
 
 log = logging.getLogger(__name__)
 
@@ -553,7 +554,7 @@ class EscposPrinter(ReceiptPrinter):
             state = self.worker.call(self.job_state, timeout=self.settings.wait_seconds)
         except TimeoutError:
             return DeviceStatus(self.name, False, "The receipt printer is busy or not answering.")
-        except PrinterError as err:
+        except DeviceError as err:  # PrinterError, or a status read that waited too long
             return DeviceStatus(self.name, False, str(err))
         assert state is not None
         return DeviceStatus(self.name, state.problem() is None, state.summary())

@@ -7,6 +7,42 @@ gets its real driver, which reports the problem in its status and recovers when 
 
 Drivers are imported here only when a table asks for real hardware, so a simulated counter
 (the demo, the tests, headless commands) never imports python-escpos.
+
+A counter with real hardware (every key but ``kind`` is optional unless marked)::
+
+    [devices.printer]
+    kind = "network"            # or "usb" (vendor_id, product_id), "serial" (url, baudrate),
+    host = "10.20.0.31"         #    "file" (path), "cups" (printer_name)
+    port = 9100
+    profile = "TM-T88V"         # a python-escpos model profile
+    codepage = "CP858"          # pinned; must be one of the profile's pages
+    code = "qr"                 # "qr" (native), "code128" or "none"
+    cut = "partial"             # or "full"
+    timeout = 2.0               # connect/write seconds (python-escpos's default is 60)
+    status_timeout = 0.5        # one DLE EOT reply
+    wait_seconds = 3.0          # how long a payment waits for its receipt before flagging it
+
+    [devices.drawer]
+    kind = "printer"            # the printer's drawer port; or "serial" (url, open_byte,
+    pin = 2                     #    sensor_line = "cts"/"dsr"/"cd"/"ri")
+    pulse_on_ms = 100
+    pulse_off_ms = 100
+    sensor = true               # DLE EOT 1, bit 2 (printer connector pin 3)
+    open_when = "high"          # which sensor level means open
+    open_within_seconds = 2.0   # after a kick; else "did not open"
+    alert_after_seconds = 120   # open longer than this: "close the drawer"
+    kick_max_age_seconds = 3.0  # a kick queued longer than this is never sent
+
+    [devices.check_reader]
+    kind = "serial"
+    url = "/dev/ttyUSB0"        # any pyserial URL
+    format = "magtek-0000"      # magtek-0001, magtek-0002, unifiedpos, axiohm, unicode, custom
+    # symbols = { transit = "T", on_us = "U", amount = "$", dash = "-", unreadable = "?" }
+
+    [devices.display]
+    kind = "serial"
+    url = "/dev/ttyUSB1"
+    codepage = "CP437"
 """
 
 from __future__ import annotations
