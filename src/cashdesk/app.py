@@ -11,13 +11,14 @@ from sqlalchemy import Engine, select
 from cashdesk.clock import Clock, SystemClock
 from cashdesk.config import Config, default_db_path
 from cashdesk.devices.base import Devices
-from cashdesk.devices.simulated import simulated_devices
+from cashdesk.devices.factory import build_devices
 from cashdesk.domain.roles import Role
 from cashdesk.events import EventBus
 from cashdesk.resources import city_dir
 from cashdesk.services.auth import AuthService
 from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
+from cashdesk.services.devices import DeviceService
 from cashdesk.services.drawers import DrawerService
 from cashdesk.services.licenses import LicenseService
 from cashdesk.services.payments import PaymentService
@@ -50,8 +51,10 @@ class Cashdesk:
     payments: PaymentService
     licenses: LicenseService
     programs: ProgramService
+    devices: DeviceService
 
     def close(self) -> None:
+        self.ctx.devices.close()
         self.engine.dispose()
 
 
@@ -74,7 +77,7 @@ def open_cashdesk(
         sessions=factory,
         config=config,
         clock=clock or SystemClock(),
-        devices=devices or simulated_devices(),
+        devices=devices or build_devices(config.devices),
         events=EventBus(),
     )
     catalog = CatalogService(ctx)
@@ -91,6 +94,7 @@ def open_cashdesk(
         payments=payments,
         licenses=licenses,
         programs=ProgramService(ctx),
+        devices=DeviceService(ctx),
     )
 
 

@@ -40,6 +40,14 @@ from cashdesk.errors import ConfigError, ValidationError
 APP_NAME = "cashdesk"
 _WORKSTATION_ID = re.compile(r"^W\d{2,3}$")
 DEVICE_ROLES = ("printer", "drawer", "check_reader", "display")
+# The kinds of device each role may have; their other keys are read (and refused, naming the
+# key) by cashdesk.devices.factory, which marks a badly configured device unavailable.
+DEVICE_KINDS = {
+    "printer": ("simulator", "none", "network", "usb", "serial", "file", "cups"),
+    "drawer": ("simulator", "none", "printer", "serial"),
+    "check_reader": ("simulator", "none", "serial"),
+    "display": ("simulator", "none", "serial"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,10 +171,12 @@ def parse_config(data: dict[str, Any], *, source: Path | None = None) -> Config:
         if not isinstance(table, dict):
             raise ConfigError(f"[devices.{role}] must be a table.")
         kind = table.get("kind", "simulator")
-        if kind not in {"simulator", "none"}:
-            # Real drivers register more kinds in the device-layer issue; until then a
-            # misspelt kind must not silently become a simulator.
-            raise ConfigError(f"devices.{role}.kind {kind!r} is not a known device kind.")
+        if kind not in DEVICE_KINDS[role]:
+            # A misspelt kind must not silently become a simulator.
+            raise ConfigError(
+                f"devices.{role}.kind {kind!r} is not a known device kind "
+                f"(one of {', '.join(DEVICE_KINDS[role])})."
+            )
         devices[role] = dict(table)
     values["devices"] = devices
     return Config(source=source, **values)

@@ -8,6 +8,6 @@ never import Qt.
 
 from __future__ import annotations
 
-from cashdesk.commands import licenses, quote, store
+from cashdesk.commands import devices, licenses, quote, store
 
-MODULES = [store, quote, licenses]
+MODULES = [store, quote, licenses, devices]

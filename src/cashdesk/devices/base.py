@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import abc
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from cashdesk.devices.document import ReceiptDocument
 from cashdesk.errors import DeviceError
+
+log = logging.getLogger(__name__)
 
 
 class PrinterError(DeviceError):
@@ -53,6 +58,9 @@ class CashDrawer(abc.ABC):
     @abc.abstractmethod
     def status(self) -> DeviceStatus: ...
 
+    def watch_events(self, listener: Callable[[Any], None]) -> None:  # noqa: B027
+        """Call ``listener`` with each DrawerEvent (drawers with a sensor override this)."""
+
 
 @dataclass(frozen=True, slots=True)
 class CheckRead:
@@ -89,6 +97,16 @@ class Devices:
     drawer: CashDrawer
     check_reader: CheckReader
     display: CustomerDisplay
+    # What to close when the workstation shuts down (port workers, sensor pollers, ports).
+    closers: list[Callable[[], None]] = field(default_factory=list)
 
     def statuses(self) -> list[DeviceStatus]:
         return [d.status() for d in (self.printer, self.drawer, self.check_reader, self.display)]
+
+    def close(self) -> None:
+        for close in reversed(self.closers):
+            try:
+                close()
+            except Exception:  # closing one device must not keep the others open
+                log.exception("closing a device failed")
+        self.closers.clear()

@@ -8,6 +8,7 @@ and card numbers is done before a document exists, so no renderer can leak them.
 
 from __future__ import annotations
 
+import enum
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -61,33 +62,56 @@ def _centre(text: str, width: int) -> str:
     return " " * pad + text
 
 
-def render_text(doc: ReceiptDocument, width: int = RECEIPT_WIDTH) -> str:
-    """The receipt as the simulated printer prints it and the preview shows it."""
-    rule = "-" * width
-    out: list[str] = []
+class Style(enum.Enum):
+    """How a renderer may emphasise a laid-out line (plain text ignores it)."""
+
+    PLAIN = "plain"
+    TITLE = "title"  # the city's name
+    LABEL = "label"  # REPRINT / DUPLICATE / VOID: large, so a copy is never taken for an original
+    BOLD = "bold"  # TOTAL and CHANGE
+    RULE = "rule"
+
+
+@dataclass(frozen=True, slots=True)
+class LaidOutLine:
+    text: str  # exactly ``width`` columns or fewer, already fitted
+    style: Style = Style.PLAIN
+
+
+def layout(doc: ReceiptDocument, width: int = RECEIPT_WIDTH) -> list[LaidOutLine]:
+    """The receipt as fitted lines: the one layout every renderer draws, so the preview, the
+    thermal print and the PDF never disagree on what a receipt says."""
+    rule = LaidOutLine("-" * width, Style.RULE)
+    out: list[LaidOutLine] = []
     if doc.copy_label:
-        out.append(_centre(f"*** {doc.copy_label} ***", width))
-    out += [_centre(line, width) for line in doc.header]
+        out.append(LaidOutLine(_centre(f"*** {doc.copy_label} ***", width), Style.LABEL))
+    for i, heading in enumerate(doc.header):
+        out.append(LaidOutLine(_centre(heading, width), Style.TITLE if i == 0 else Style.PLAIN))
     out.append(rule)
-    out.append(_two_columns("Receipt", doc.receipt_number, width))
-    out.append(_two_columns("Date", doc.printed_time, width))
-    out.append(_two_columns("Cashier", doc.cashier, width))
-    out.append(_two_columns("Workstation", doc.workstation, width))
+    out.append(LaidOutLine(_two_columns("Receipt", doc.receipt_number, width)))
+    out.append(LaidOutLine(_two_columns("Date", doc.printed_time, width)))
+    out.append(LaidOutLine(_two_columns("Cashier", doc.cashier, width)))
+    out.append(LaidOutLine(_two_columns("Workstation", doc.workstation, width)))
     if doc.payer:
-        out.append(_two_columns("Received from", doc.payer, width))
+        out.append(LaidOutLine(_two_columns("Received from", doc.payer, width)))
     out.append(rule)
     for line in doc.lines:
-        out.append(_two_columns(line.description, line.amount, width))
+        out.append(LaidOutLine(_two_columns(line.description, line.amount, width)))
         if line.reference:
-            out.append(_fit(f"  Ref {line.reference}", width))
+            out.append(LaidOutLine(_fit(f"  Ref {line.reference}", width)))
     out.append(rule)
-    out.append(_two_columns("TOTAL", doc.total, width))
+    out.append(LaidOutLine(_two_columns("TOTAL", doc.total, width), Style.BOLD))
     for tender in doc.tenders:
-        out.append(_two_columns(tender.description, tender.amount, width))
+        out.append(LaidOutLine(_two_columns(tender.description, tender.amount, width)))
         if tender.reference:
-            out.append(_fit(f"  {tender.reference}", width))
-    out.append(_two_columns("CHANGE", doc.change, width))
+            out.append(LaidOutLine(_fit(f"  {tender.reference}", width)))
+    out.append(LaidOutLine(_two_columns("CHANGE", doc.change, width), Style.BOLD))
     out.append(rule)
-    out += [_fit(note, width) for note in doc.notes]
-    out += [_centre(line, width) for line in doc.footer]
-    return "\n".join(out) + "\n"
+    out += [LaidOutLine(_fit(note, width)) for note in doc.notes]
+    out += [LaidOutLine(_centre(line, width)) for line in doc.footer]
+    return out
+
+
+def render_text(doc: ReceiptDocument, width: int = RECEIPT_WIDTH) -> str:
+    """The receipt as the simulated printer prints it and the preview shows it."""
+    return "\n".join(line.text for line in layout(doc, width)) + "\n"

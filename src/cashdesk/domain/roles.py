@@ -33,11 +33,17 @@ class Permission(enum.StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_TAG_STOCK = "manage_tag_stock"
     LICENSE_REGISTER = "license_register"
+    NO_SALE = "no_sale"  # open the cash drawer without a payment, with a reason (audited)
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset(
-        {Permission.TAKE_PAYMENT, Permission.OPEN_DRAWER, Permission.REPRINT_RECEIPT}
+        {
+            Permission.TAKE_PAYMENT,
+            Permission.OPEN_DRAWER,
+            Permission.REPRINT_RECEIPT,
+            Permission.NO_SALE,
+        }
     ),
     Role.LEAD: frozenset(
         {
@@ -48,6 +54,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ALL_RECEIPTS,
             Permission.MANAGE_TAG_STOCK,
             Permission.LICENSE_REGISTER,
+            Permission.NO_SALE,
         }
     ),
     # The finance administrator manages the system but does not handle cash, so a drawer
@@ -72,6 +79,7 @@ _WHAT = {
     Permission.MANAGE_USERS: "manage users",
     Permission.MANAGE_TAG_STOCK: "load animal tag stock",
     Permission.LICENSE_REGISTER: "run the license register",
+    Permission.NO_SALE: "open the cash drawer without a sale",
 }
 
 

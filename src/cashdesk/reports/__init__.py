@@ -1,0 +1,1 @@
+"""Documents rendered with reportlab (receipts, and the reports built on them)."""

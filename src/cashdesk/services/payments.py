@@ -27,6 +27,7 @@ from cashdesk.domain.tender import TenderKind
 from cashdesk.errors import DeviceError, NotFound, PermissionDenied, StateError, ValidationError
 from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
+from cashdesk.services.devices import pole_line
 from cashdesk.services.documents import receipt_document
 from cashdesk.services.drawers import DEFAULT_DRAWER, open_session_row
 from cashdesk.store.engine import transaction
@@ -266,7 +267,12 @@ class PaymentService:
         printed, problems = self._after_commit(
             receipt_id, document, kick=any(t.kind is TenderKind.CASH for t in final.tenders)
         )
-        self.ctx.devices.display.show(f"Total {final.total}", f"Change {final.change}")
+        try:
+            self.ctx.devices.display.show(
+                pole_line("TOTAL", str(final.total)), pole_line("CHANGE", str(final.change))
+            )
+        except DeviceError as err:  # after the commit: a display never undoes a payment
+            log.warning("customer display failed: %s", err)
         self.ctx.events.emit(events.RECEIPT_POSTED, number=number, total=final.total)
         return PostedReceipt(
             id=receipt_id,
