@@ -256,3 +256,22 @@ def test_cashier_sees_only_own_receipts(
         desk.payments.receipt_text(jose, posted.number)
     assert [r.number for r in desk.payments.todays_receipts(lead)] == [posted.number]
     assert posted.number in desk.payments.receipt_text(lead, posted.number)
+
+
+def test_nothing_after_the_commit_can_make_a_posted_payment_look_failed(
+    desk: Cashdesk, open_drawer: Operator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug or a full disk while recording the print, a display that throws: the payment
+    is posted and the caller gets the receipt with the problems, never an exception."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(desk.ctx.devices.display, "show", broken)
+    monkeypatch.setattr(desk.ctx.devices.drawer, "kick", broken)
+    monkeypatch.setattr(type(desk.payments), "_print", broken)
+    posted = desk.payments.post_payment(open_drawer, sale(desk))
+    assert posted.number == "W01-000001" and not posted.printed
+    assert any("did not print" in p for p in posted.device_problems)
+    assert any("Cash drawer" in p for p in posted.device_problems)
+    assert count(desk, Receipt) == 1

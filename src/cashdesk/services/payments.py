@@ -265,14 +265,11 @@ class PaymentService:
             receipt_id, number = row.id, row.number
 
         printed, problems = self._after_commit(
-            receipt_id, document, kick=any(t.kind is TenderKind.CASH for t in final.tenders)
+            receipt_id,
+            document,
+            kick=any(t.kind is TenderKind.CASH for t in final.tenders),
+            display=(pole_line("TOTAL", str(final.total)), pole_line("CHANGE", str(final.change))),
         )
-        try:
-            self.ctx.devices.display.show(
-                pole_line("TOTAL", str(final.total)), pole_line("CHANGE", str(final.change))
-            )
-        except DeviceError as err:  # after the commit: a display never undoes a payment
-            log.warning("customer display failed: %s", err)
         self.ctx.events.emit(events.RECEIPT_POSTED, number=number, total=final.total)
         return PostedReceipt(
             id=receipt_id,
@@ -299,11 +296,27 @@ class PaymentService:
         return int(seq)
 
     def _after_commit(
-        self, receipt_id: str, document: ReceiptDocument, *, kick: bool
+        self,
+        receipt_id: str,
+        document: ReceiptDocument,
+        *,
+        kick: bool,
+        display: tuple[str, str],
     ) -> tuple[bool, tuple[str, ...]]:
-        """Drive the devices. Nothing here may undo the payment; failures are recorded."""
+        """Drive the devices once the payment is committed.
+
+        Nothing here may undo the payment or make it look unposted: every failure, expected
+        (a DeviceError) or not (a bug, a full disk when recording the print), becomes a
+        problem the cashier reads beside the posted receipt, and the log keeps the detail.
+        The broad excepts are deliberate: a cashier told "error" after the money was taken
+        would take it again.
+        """
         problems: list[str] = []
-        printed = self._print(receipt_id, document, job_id=f"print:{receipt_id}")
+        try:
+            printed = self._print(receipt_id, document, job_id=f"print:{receipt_id}")
+        except Exception:
+            log.exception("recording the print of receipt %s failed", document.receipt_number)
+            printed = False
         if not printed:
             problems.append("The receipt did not print; reprint it when the printer is back.")
         if kick:
@@ -312,6 +325,13 @@ class PaymentService:
             except DeviceError as err:
                 log.warning("drawer kick failed: %s", err)
                 problems.append(f"Cash drawer: {err}")
+            except Exception:
+                log.exception("drawer kick failed")
+                problems.append("Cash drawer: it could not be opened; open it with No sale.")
+        try:
+            self.ctx.devices.display.show(*display)
+        except Exception as err:  # a customer display never matters more than the payment
+            log.warning("customer display failed: %s", err)
         return printed, tuple(problems)
 
     def _print(self, receipt_id: str, document: ReceiptDocument, *, job_id: str) -> bool:
