@@ -9,6 +9,7 @@ and card numbers is done before a document exists, so no renderer can leak them.
 from __future__ import annotations
 
 import enum
+import textwrap
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -56,6 +57,26 @@ def _two_columns(left: str, right: str, width: int) -> str:
     return left + " " * gap + right
 
 
+def _item(left: str, right: str, width: int) -> list[str]:
+    """A description with its amount: a description too long for one line wraps (a receipt
+    must say in full what was paid for), and the amount stands on the last line."""
+    room = width - display_width(right) - 1
+    left = unicodedata.normalize("NFC", left)
+    if display_width(left) <= room:
+        return [_two_columns(left, right, width)]
+    wrapped = textwrap.wrap(left, width) or [""]
+    last = wrapped[-1]
+    if display_width(last) <= room:
+        return [*wrapped[:-1], _two_columns(last, right, width)]
+    return [*wrapped, right.rjust(width)]
+
+
+def _wrap(text: str, width: int, indent: str = "") -> list[str]:
+    return textwrap.wrap(
+        unicodedata.normalize("NFC", text), width, initial_indent=indent, subsequent_indent=indent
+    )
+
+
 def _centre(text: str, width: int) -> str:
     text = _fit(text, width)
     pad = (width - display_width(text)) // 2
@@ -96,18 +117,18 @@ def layout(doc: ReceiptDocument, width: int = RECEIPT_WIDTH) -> list[LaidOutLine
         out.append(LaidOutLine(_two_columns("Received from", doc.payer, width)))
     out.append(rule)
     for line in doc.lines:
-        out.append(LaidOutLine(_two_columns(line.description, line.amount, width)))
+        out += [LaidOutLine(text) for text in _item(line.description, line.amount, width)]
         if line.reference:
-            out.append(LaidOutLine(_fit(f"  Ref {line.reference}", width)))
+            out += [LaidOutLine(text) for text in _wrap(f"Ref {line.reference}", width, "  ")]
     out.append(rule)
     out.append(LaidOutLine(_two_columns("TOTAL", doc.total, width), Style.BOLD))
     for tender in doc.tenders:
-        out.append(LaidOutLine(_two_columns(tender.description, tender.amount, width)))
+        out += [LaidOutLine(text) for text in _item(tender.description, tender.amount, width)]
         if tender.reference:
-            out.append(LaidOutLine(_fit(f"  {tender.reference}", width)))
+            out += [LaidOutLine(text) for text in _wrap(tender.reference, width, "  ")]
     out.append(LaidOutLine(_two_columns("CHANGE", doc.change, width), Style.BOLD))
     out.append(rule)
-    out += [LaidOutLine(_fit(note, width)) for note in doc.notes]
+    out += [LaidOutLine(text) for note in doc.notes for text in _wrap(note, width)]
     out += [LaidOutLine(_centre(line, width)) for line in doc.footer]
     return out
 
