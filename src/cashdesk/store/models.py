@@ -286,4 +286,5 @@ class OutboxRow(Base):
 
 # Tables defined in other modules register on Base when imported; importing them here keeps
 # one place (this module) that Alembic and the app load to see the whole schema.
-from cashdesk.store import reference_models  # noqa: E402,F401
+from cashdesk.store import reference_models  # noqa: E402,F401,I001
+from cashdesk.store import records_models  # noqa: E402,F401
