@@ -16,10 +16,13 @@ from cashdesk.domain.roles import Role
 from cashdesk.events import EventBus
 from cashdesk.resources import city_dir
 from cashdesk.services.auth import AuthService
+from cashdesk.services.batches import BatchService
 from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.drawers import DrawerService
+from cashdesk.services.lookup import LookupService
 from cashdesk.services.payments import PaymentService
+from cashdesk.services.records import RecordsService
 from cashdesk.store import migrate
 from cashdesk.store.engine import make_engine, make_session_factory, transaction
 from cashdesk.store.models import User, Workstation
@@ -46,6 +49,9 @@ class Cashdesk:
     catalog: CatalogService
     drawers: DrawerService
     payments: PaymentService
+    records: RecordsService
+    lookup: LookupService
+    batches: BatchService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -74,13 +80,26 @@ def open_cashdesk(
         events=EventBus(),
     )
     catalog = CatalogService(ctx)
+    drawers = DrawerService(ctx)
+    payments = PaymentService(ctx, catalog)
+    records = RecordsService(ctx)
+    payments.checks.append(records.check_posting)
+    payments.posted_hooks.append(records.record_posting)
+    payments.void_hooks.append(records.on_void)
+    batches = BatchService(
+        ctx, catalog=catalog, drawers=drawers, payments=payments, records=records
+    )
+    payments.posted_hooks.append(batches.record_batch_row)
     return Cashdesk(
         ctx=ctx,
         engine=engine,
         auth=AuthService(ctx, hasher),
         catalog=catalog,
-        drawers=DrawerService(ctx),
-        payments=PaymentService(ctx, catalog),
+        drawers=drawers,
+        payments=payments,
+        records=records,
+        lookup=LookupService(ctx),
+        batches=batches,
     )
 
 

@@ -31,11 +31,18 @@ class Permission(enum.StrEnum):
     REPRINT_RECEIPT = "reprint_receipt"
     VIEW_ALL_RECEIPTS = "view_all_receipts"
     MANAGE_USERS = "manage_users"
+    PROCESS_RETURNED_CHECK = "process_returned_check"
+    IMPORT_PAYMENTS = "import_payments"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset(
-        {Permission.TAKE_PAYMENT, Permission.OPEN_DRAWER, Permission.REPRINT_RECEIPT}
+        {
+            Permission.TAKE_PAYMENT,
+            Permission.OPEN_DRAWER,
+            Permission.REPRINT_RECEIPT,
+            Permission.IMPORT_PAYMENTS,
+        }
     ),
     Role.LEAD: frozenset(
         {
@@ -44,6 +51,8 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.REPRINT_RECEIPT,
             Permission.VOID_RECEIPT,
             Permission.VIEW_ALL_RECEIPTS,
+            Permission.PROCESS_RETURNED_CHECK,
+            Permission.IMPORT_PAYMENTS,
         }
     ),
     # The finance administrator manages the system but does not handle cash, so a drawer
@@ -59,6 +68,8 @@ _WHAT = {
     Permission.REPRINT_RECEIPT: "reprint receipts",
     Permission.VIEW_ALL_RECEIPTS: "see other cashiers' receipts",
     Permission.MANAGE_USERS: "manage users",
+    Permission.PROCESS_RETURNED_CHECK: "process returned checks (a lead cashier must)",
+    Permission.IMPORT_PAYMENTS: "import mail and lockbox payments",
 }
 
 

@@ -17,8 +17,22 @@ import unicodedata
 # ASCII and typographic apostrophes, the modifier-letter forms, the prime and the backtick.
 _APOSTROPHES = re.compile("['\u2018\u2019\u201b\u02bb\u02bc\u02b9\u2032`\u00b4]")
 _NO_DECOMPOSITION = str.maketrans(
-    {"ø": "o", "Ø": "o", "ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ł": "l",
-     "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+    {
+        "ø": "o",
+        "Ø": "o",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+    }
 )
 # A query token is letters and digits; everything else separates tokens.
 _TOKEN = re.compile(r"[0-9a-z]+")
