@@ -8,6 +8,7 @@ never import Qt.
 
 from __future__ import annotations
 
-from cashdesk.commands import quote, store
+from cashdesk.commands import quote, records, store
 
-MODULES = [store, quote]
+MODULES = [store, quote, records]
+quote.KIND_MODULES.append(records)  # quote kinds: utility, citation

@@ -203,13 +203,14 @@ class LookupService:
         rowid: ColumnClause[int] = literal_column("utility_accounts.rowid", Integer)
         rows = s.execute(select(UtilityAccountRow, rowid).where(rowid.in_(ids))).all()
         numbers = [a.account_no for a, _ in rows]
-        billed = dict(
-            s.execute(
+        billed: dict[str, int] = {
+            account_no: int(cents or 0)
+            for account_no, cents in s.execute(
                 select(UtilityBillItemRow.account_no, func.sum(UtilityBillItemRow.amount_cents))
                 .where(UtilityBillItemRow.account_no.in_(numbers))
                 .group_by(UtilityBillItemRow.account_no)
-            ).tuples()
-        )
+            )
+        }
         paid: dict[str, int] = {}
         restored: set[str] = set()
         for kind, reference, cents in s.execute(
@@ -232,7 +233,7 @@ class LookupService:
             status = a.status
             if status == "disconnected" and a.account_no in restored:
                 status = "active"
-            open_cents = int(billed.get(a.account_no) or 0) - paid.get(a.account_no, 0)
+            open_cents = billed.get(a.account_no, 0) - paid.get(a.account_no, 0)
             out.append(
                 (
                     int(r),
