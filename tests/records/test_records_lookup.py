@@ -39,7 +39,7 @@ def test_account_number_prefix_and_exact_number_first(desk: Cashdesk) -> None:
     row = city("utility_accounts")[10]
     results = desk.lookup.search(row["account_no"])
     assert results[0].key == row["account_no"]
-    prefix = row["account_no"][:4]
+    prefix = row["account_no"][:3]
     hits = desk.lookup.search(prefix, kinds=[RecordKind.UTILITY])
     assert len(hits) == 20  # the limit: thousands of account numbers start so
     # Every hit has a word (its number or its street number) that starts with what was typed.

@@ -38,12 +38,24 @@ _NO_DECOMPOSITION = str.maketrans(
 _TOKEN = re.compile(r"[0-9a-z]+")
 
 
-def fold(text: str) -> str:
-    """Lower-case ASCII-ish text with accents and apostrophes removed."""
-    text = _APOSTROPHES.sub("", text).translate(_NO_DECOMPOSITION)
+def _fold_once(text: str) -> str:
+    text = _APOSTROPHES.sub("", text).casefold().translate(_NO_DECOMPOSITION)
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold()
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII-ish text with accents and apostrophes removed.
+
+    Repeated until nothing changes (at most a few rounds: case folding or decomposition can
+    produce a letter another step maps), so folding folded text changes nothing.
+    """
+    for _ in range(4):
+        folded = _fold_once(text)
+        if folded == text:
+            break
+        text = folded
+    return text
 
 
 def query_tokens(text: str) -> list[str]:

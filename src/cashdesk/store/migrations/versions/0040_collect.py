@@ -200,9 +200,14 @@ _SOURCES = (
 
 
 def _fold(text: str) -> str:
-    text = _APOSTROPHES.sub("", text).translate(_NO_DECOMPOSITION)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    for _ in range(4):
+        step = _APOSTROPHES.sub("", text).casefold().translate(_NO_DECOMPOSITION)
+        decomposed = unicodedata.normalize("NFKD", step)
+        step = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+        if step == text:
+            break
+        text = step
+    return text
 
 
 def _create_search_index() -> None:
