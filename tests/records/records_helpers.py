@@ -1,4 +1,5 @@
-"""Helpers (imported by the test modules) for the records tests: the city's own data, and posting through the real services."""
+"""Helpers for the records tests (imported by the test modules): the city's own data, and
+posting through the real services."""
 
 from __future__ import annotations
 

@@ -32,8 +32,14 @@ def days(row: dict[str, str], n: int) -> dt.date:
 
 
 # (days after issue, late penalty?, hold fee?): the boundaries of "more than 21 / 51 days".
-AGES = [(0, False, False), (21, False, False), (22, True, False), (51, True, False),
-        (52, True, True), (200, True, True)]  # fmt: skip
+AGES = [
+    (0, False, False),
+    (21, False, False),
+    (22, True, False),
+    (51, True, False),
+    (52, True, True),
+    (200, True, True),
+]
 
 
 @pytest.mark.parametrize("code", sorted(BASE_FINES))
@@ -59,10 +65,14 @@ def test_amount_due_by_violation_and_age(
 def test_contested_citation_is_frozen_at_its_contest_date(desk: Cashdesk) -> None:
     row = first(
         "citations",
-        lambda r: r["status"] == "contested"
-        and r["contest_date"]
-        and (dt.date.fromisoformat(r["contest_date"]) - dt.date.fromisoformat(r["issue_date"])).days
-        <= 21,
+        lambda r: (
+            r["status"] == "contested"
+            and r["contest_date"]
+            and (
+                dt.date.fromisoformat(r["contest_date"]) - dt.date.fromisoformat(r["issue_date"])
+            ).days
+            <= 21
+        ),
     )
     contest = dt.date.fromisoformat(row["contest_date"])
     at_contest = desk.records.citation_lines(row["citation_no"], paid_on=contest)
@@ -73,7 +83,9 @@ def test_contested_citation_is_frozen_at_its_contest_date(desk: Cashdesk) -> Non
     assert len(much_later) == 2
 
 
-@pytest.mark.parametrize(("status", "message"), [("paid", "already paid"), ("dismissed", "dismissed")])
+@pytest.mark.parametrize(
+    ("status", "message"), [("paid", "already paid"), ("dismissed", "dismissed")]
+)
 def test_paid_and_dismissed_citations_take_no_payment(
     desk: Cashdesk, status: str, message: str
 ) -> None:
@@ -141,9 +153,10 @@ def test_every_open_citation_in_the_city_data_quotes(desk: Cashdesk) -> None:
     quoted = 0
     for row in city("citations"):
         view = desk.records.citation(row["citation_no"], paid_on=TODAY)
-        if row["status"] in {"open", "contested"} and dt.date.fromisoformat(
-            row["issue_date"]
-        ) <= TODAY:
+        if (
+            row["status"] in {"open", "contested"}
+            and dt.date.fromisoformat(row["issue_date"]) <= TODAY
+        ):
             assert view.amount_due is not None, view.refusal
             quoted += 1
     assert quoted > 1000

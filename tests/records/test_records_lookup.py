@@ -16,15 +16,23 @@ from cashdesk.store.records_search import RecordKind
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("Nunez", "Núñez"), ("nunez", "Núñez"), ("OBrien", "O'Brien"), ("o'brien", "O'Brien"),
-     ("O’Brien", "O'Brien"), ("zoe", "Zoë"), ("muller", "Müller"), ("soren", "Søren")],
-)  # fmt: skip
+    [
+        ("Nunez", "Núñez"),
+        ("nunez", "Núñez"),
+        ("OBrien", "O'Brien"),
+        ("o'brien", "O'Brien"),
+        ("O’Brien", "O'Brien"),
+        ("zoe", "Zoë"),
+        ("muller", "Müller"),
+        ("soren", "Søren"),
+    ],
+)
 def test_accents_and_apostrophes_fold(desk: Cashdesk, typed: str, stored: str) -> None:
     results = desk.lookup.search(typed, limit=50)
     assert results, typed
-    assert all(
-        stored.casefold() in f"{r.title} {r.subtitle}".casefold() for r in results[:10]
-    ), [r.title for r in results[:10]]
+    assert all(stored.casefold() in f"{r.title} {r.subtitle}".casefold() for r in results[:10]), [
+        r.title for r in results[:10]
+    ]
 
 
 def test_a_name_and_street_narrow_to_the_account(desk: Cashdesk) -> None:

@@ -169,9 +169,7 @@ def test_restoring_a_disconnected_account_takes_past_due_plus_45(
     view = desk.records.utility_account(account_no)
     assert view.status == "disconnected"
     assert view.restore_amount == past_due(account_no) + m("45.00")
-    application = desk.records.utility_payment(
-        account_no, amount=view.restore_amount, restore=True
-    )
+    application = desk.records.utility_payment(account_no, amount=view.restore_amount, restore=True)
     assert application.restored
     assert (application.lines[0].amount, application.lines[0].gl_account) == (
         m("45.00"),

@@ -85,6 +85,7 @@ from cashdesk.store.reference_models import (
 
 # -- the date penalties are computed as of ----------------------------------------------
 
+_PLANS = "cashdesk.records.plans"
 _PAID_ON: ContextVar[dt.date | None] = ContextVar("cashdesk_paid_on", default=None)
 
 
@@ -122,15 +123,20 @@ def load_utility(s: Session, account_no: str) -> LoadedAccount:
     row = s.get(UtilityAccountRow, number)
     if row is None:
         raise NotFound(f"No utility account {number!r}.")
-    restored = s.scalar(
-        select(func.count())
-        .select_from(RecordPosting)
-        .where(
-            RecordPosting.kind == "utility_restore",
-            RecordPosting.reference == number,
-            _live(),
+    # Restores and credit balances recorded here, in one query (kind -> (rows, cents)).
+    recorded = {
+        kind: (int(count), int(cents or 0))
+        for kind, count, cents in s.execute(
+            select(RecordPosting.kind, func.count(), func.sum(RecordPosting.amount_cents))
+            .where(
+                RecordPosting.kind.in_(("utility_restore", "utility_credit")),
+                RecordPosting.reference == number,
+                _live(),
+            )
+            .group_by(RecordPosting.kind)
         )
-    )
+    }
+    restored = recorded.get("utility_restore", (0, 0))[0]
     status = row.status
     if status == util.AccountStatus.DISCONNECTED and restored:
         status = util.AccountStatus.ACTIVE
@@ -146,7 +152,11 @@ def load_utility(s: Session, account_no: str) -> LoadedAccount:
             RecordPosting.bill_item_id.label("item_id"),
             func.sum(RecordPosting.amount_cents).label("paid"),
         )
-        .where(RecordPosting.kind == "utility_item", _live())
+        .where(
+            RecordPosting.kind == "utility_item",
+            RecordPosting.reference == number,  # the (kind, reference) index: this account only
+            _live(),
+        )
         .group_by(RecordPosting.bill_item_id)
         .subquery()
     )
@@ -170,16 +180,12 @@ def load_utility(s: Session, account_no: str) -> LoadedAccount:
         )
         items.append(item)
         ids[id(item)] = item_row.id
-    credit = s.scalar(
-        select(func.coalesce(func.sum(RecordPosting.amount_cents), 0)).where(
-            RecordPosting.kind == "utility_credit",
-            RecordPosting.reference == number,
-            _live(),
-        )
-    )
     ordered = util.application_order(items)
     return LoadedAccount(
-        account=account, items=ordered, item_ids=ids, credit_balance=Money(cents=int(credit or 0))
+        account=account,
+        items=ordered,
+        item_ids=ids,
+        credit_balance=Money(cents=recorded.get("utility_credit", (0, 0))[1]),
     )
 
 
@@ -392,16 +398,27 @@ class RecordsService:
             if tender.kind is TenderKind.CHECK:
                 ensure_check_accepted(s, tender.check_routing, tender.check_account)
         paid_on = effective_paid_on(self.ctx)
-        self._utility_plans(s, final, paid_on)
-        self._citation_plans(s, final, paid_on)
+        # Kept on the session (one transaction) for the posted-hook, which runs next in the
+        # same transaction: nothing can change the cache in between.
+        s.info[_PLANS] = (
+            final,
+            self._utility_plans(s, final, paid_on),
+            self._citation_plans(s, final, paid_on),
+        )
         self._fee_events(s, final)
 
     def record_posting(
         self, s: Session, receipt: Receipt, final: FinalReceipt, operator: Operator
     ) -> None:
         """``payments.posted_hooks``: record what the receipt collected, in its transaction."""
-        paid_on = effective_paid_on(self.ctx)
-        for loaded, application in self._utility_plans(s, final, paid_on):
+        cached = s.info.pop(_PLANS, None)
+        if cached is not None and cached[0] is final:
+            _, utility_plans, citation_plans = cached
+        else:  # a hook list without check_posting: compute them here
+            paid_on = effective_paid_on(self.ctx)
+            utility_plans = self._utility_plans(s, final, paid_on)
+            citation_plans = self._citation_plans(s, final, paid_on)
+        for loaded, application in utility_plans:
             number = loaded.account.account_no
             for allocation in application.allocations:
                 if allocation.applied:
@@ -427,7 +444,7 @@ class RecordsService:
                 s.add(
                     RecordPosting(receipt_id=receipt.id, kind="utility_restore", reference=number)
                 )
-        for c, lines in self._citation_plans(s, final, paid_on):
+        for c, lines in citation_plans:
             s.add(
                 RecordPosting(
                     receipt_id=receipt.id,
