@@ -16,13 +16,16 @@ from cashdesk.domain.roles import Role
 from cashdesk.events import EventBus
 from cashdesk.resources import city_dir
 from cashdesk.services.auth import AuthService
+from cashdesk.services.batches import BatchService
 from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.devices import DeviceService
 from cashdesk.services.drawers import DrawerService
 from cashdesk.services.licenses import LicenseService
+from cashdesk.services.lookup import LookupService
 from cashdesk.services.payments import PaymentService
 from cashdesk.services.programs import ProgramService
+from cashdesk.services.records import RecordsService
 from cashdesk.store import migrate
 from cashdesk.store.engine import make_engine, make_session_factory, transaction
 from cashdesk.store.models import User, Workstation
@@ -52,6 +55,9 @@ class Cashdesk:
     licenses: LicenseService
     programs: ProgramService
     devices: DeviceService
+    records: RecordsService
+    lookup: LookupService
+    batches: BatchService
 
     def close(self) -> None:
         self.ctx.devices.close()
@@ -81,20 +87,32 @@ def open_cashdesk(
         events=EventBus(),
     )
     catalog = CatalogService(ctx)
+    drawers = DrawerService(ctx)
     payments = PaymentService(ctx, catalog)
     licenses = LicenseService(ctx, payments, documents_dir=path.parent / "documents")
     payments.checks.append(licenses.check_receipt)
     payments.posted_hooks.append(licenses.on_posted)
+    records = RecordsService(ctx)
+    payments.checks.append(records.check_posting)
+    payments.posted_hooks.append(records.record_posting)
+    payments.void_hooks.append(records.on_void)
+    batches = BatchService(
+        ctx, catalog=catalog, drawers=drawers, payments=payments, records=records
+    )
+    payments.posted_hooks.append(batches.record_batch_row)
     return Cashdesk(
         ctx=ctx,
         engine=engine,
         auth=AuthService(ctx, hasher),
         catalog=catalog,
-        drawers=DrawerService(ctx),
+        drawers=drawers,
         payments=payments,
         licenses=licenses,
         programs=ProgramService(ctx),
         devices=DeviceService(ctx),
+        records=records,
+        lookup=LookupService(ctx),
+        batches=batches,
     )
 
 

@@ -8,6 +8,7 @@ never import Qt.
 
 from __future__ import annotations
 
-from cashdesk.commands import devices, licenses, quote, store
+from cashdesk.commands import devices, licenses, quote, records, store
 
-MODULES = [store, quote, licenses, devices]
+MODULES = [store, quote, licenses, devices, records]
+quote.KIND_MODULES += [licenses, records]  # their `quote` kinds

@@ -34,6 +34,8 @@ class Permission(enum.StrEnum):
     MANAGE_TAG_STOCK = "manage_tag_stock"
     LICENSE_REGISTER = "license_register"
     NO_SALE = "no_sale"  # open the cash drawer without a payment, with a reason (audited)
+    PROCESS_RETURNED_CHECK = "process_returned_check"
+    IMPORT_PAYMENTS = "import_payments"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -43,6 +45,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.OPEN_DRAWER,
             Permission.REPRINT_RECEIPT,
             Permission.NO_SALE,
+            Permission.IMPORT_PAYMENTS,
         }
     ),
     Role.LEAD: frozenset(
@@ -55,6 +58,8 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_TAG_STOCK,
             Permission.LICENSE_REGISTER,
             Permission.NO_SALE,
+            Permission.PROCESS_RETURNED_CHECK,
+            Permission.IMPORT_PAYMENTS,
         }
     ),
     # The finance administrator manages the system but does not handle cash, so a drawer
@@ -80,6 +85,8 @@ _WHAT = {
     Permission.MANAGE_TAG_STOCK: "load animal tag stock",
     Permission.LICENSE_REGISTER: "run the license register",
     Permission.NO_SALE: "open the cash drawer without a sale",
+    Permission.PROCESS_RETURNED_CHECK: "process returned checks (a lead cashier must)",
+    Permission.IMPORT_PAYMENTS: "import mail and lockbox payments",
 }
 
 

@@ -154,6 +154,9 @@ def _entry_payload(entry: JournalEntry) -> dict[str, object]:
 # rolls back with the receipt.
 PostingCheck = Callable[[Session, FinalReceipt, Operator], None]
 PostedHook = Callable[[Session, Receipt, FinalReceipt, Operator], None]
+# A void-hook runs inside the void's transaction after the receipt is marked voided; it undoes
+# what a posted-hook recorded (a bill item paid...) or raises a CashdeskError to refuse the void.
+VoidHook = Callable[[Session, Receipt, Operator], None]
 
 
 class PaymentService:
@@ -162,6 +165,7 @@ class PaymentService:
         self.catalog = catalog
         self.checks: list[PostingCheck] = []
         self.posted_hooks: list[PostedHook] = []
+        self.void_hooks: list[VoidHook] = []
 
     # -- posting ------------------------------------------------------------------------
     def post_payment(
@@ -170,7 +174,10 @@ class PaymentService:
         receipt: ReceiptDraft | FinalReceipt,
         *,
         drawer: str = DEFAULT_DRAWER,
+        devices: bool = True,
     ) -> PostedReceipt:
+        """``devices=False`` posts without printing, kicking or displaying: a mail or lockbox
+        batch has no customer at the counter and no cash in the counter's drawer."""
         operator.require(Permission.TAKE_PAYMENT)
         final = receipt.freeze() if isinstance(receipt, ReceiptDraft) else receipt
         known = self.catalog.catalog()
@@ -264,12 +271,17 @@ class PaymentService:
             document = receipt_document(row, self.ctx.config, cashier=operator.full_name)
             receipt_id, number = row.id, row.number
 
-        printed, problems = self._after_commit(
-            receipt_id,
-            document,
-            kick=any(t.kind is TenderKind.CASH for t in final.tenders),
-            display=(pole_line("TOTAL", str(final.total)), pole_line("CHANGE", str(final.change))),
-        )
+        printed, problems = False, tuple[str, ...]()
+        if devices:
+            printed, problems = self._after_commit(
+                receipt_id,
+                document,
+                kick=any(t.kind is TenderKind.CASH for t in final.tenders),
+                display=(
+                    pole_line("TOTAL", str(final.total)),
+                    pole_line("CHANGE", str(final.change)),
+                ),
+            )
         self.ctx.events.emit(events.RECEIPT_POSTED, number=number, total=final.total)
         return PostedReceipt(
             id=receipt_id,
@@ -388,6 +400,8 @@ class PaymentService:
             row.voided_at = now
             row.voided_by_id = operator.user_id
             row.void_reason = reason[:200]
+            for void_hook in self.void_hooks:
+                void_hook(s, row, operator)
             entry = JournalEntry(
                 kind="void",
                 receipt_id=row.id,

@@ -290,3 +290,6 @@ from cashdesk.store import reference_models  # noqa: E402,F401
 
 # isort: split
 from cashdesk.store import license_models  # noqa: E402,F401
+
+# isort: split
+from cashdesk.store import records_models  # noqa: E402,F401

@@ -178,4 +178,8 @@ def load_city_records(s: Session, city: Path) -> dict[str, int]:
         if rows:
             s.execute(insert(model), rows)  # one executemany: 12,847 bill items in ~0.1 s
         loaded[model.__tablename__] = len(rows)
+    if loaded:
+        from cashdesk.store.records_search import rebuild_search_index
+
+        rebuild_search_index(s)  # the look-up index follows the records it indexes
     return loaded

@@ -11,10 +11,17 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _include_name(name: str | None, type_: str, _parent: object) -> bool:
+    # The FTS5 look-up index (migration 0040) and its shadow tables are not mapped tables;
+    # autogenerate must not offer to drop them.
+    return not (type_ == "table" and (name or "").startswith("record_search"))
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_name=_include_name,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
         compare_type=True,
     )

@@ -1,7 +1,7 @@
 """licenses
 
 Revision ID: 0050
-Revises: 0002
+Revises: 0040
 Create Date: 2026-11-26
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0050"
-down_revision = "0002"
+down_revision = "0040"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,805 @@
+"""Collecting against the city's records: utility bills, parking citations, returned checks.
+
+The rules are the domain's (``domain.utility``, ``domain.citation``, ``domain.returned_checks``);
+this service reads the local cache, builds receipt lines through them and keeps the cache
+honest about what this counter has collected:
+
+- **At once, in the posting transaction.** ``check_posting`` (a ``payments.checks`` entry)
+  recomputes every UTIL and CIT line of a receipt from the cache as it is inside the posting
+  transaction (BEGIN IMMEDIATE, so no other posting interleaves) and refuses the receipt when
+  they differ: a bill that another payment at this counter has paid meanwhile, a citation paid
+  twice, a citation amount that is not its amount due. ``record_posting`` (a posted-hook) then
+  writes ``record_postings`` rows: what each bill item received, a credit balance, a restored
+  service, a citation paid. The cache tables themselves are never edited (they are the central
+  ledger's copy); open amounts and statuses are the cached ones minus the live postings.
+- **Voids and returned checks** mark the receipt's postings reversed, which re-opens what it
+  paid (``on_void``, a ``payments.void_hooks`` entry; ``process_returned_check``).
+- A check tender on the returned-check list is refused at posting by ``check_posting`` too,
+  so a keyed check, a MICR-read check and a mailed check all meet the same rule.
+
+Choices where RULES.md is silent (documented here once):
+
+- "Paid on" is the receipt's business date; a mail batch row uses its postmark instead
+  (see :func:`paid_on_date`).
+- A contested citation that is paid stays contested in the cache (the contest stays open) but
+  has a live posting, so it shows "paid, contest pending" and takes no second payment.
+- An account's credit balance is shown, not applied to its open items: the central billing
+  system applies credits when it bills; the counter only records that one arose.
+- Returned-check (NSF) processing takes a receipt paid entirely by the returned check. A
+  receipt split between a check and other tenders is refused with a message: which lines the
+  other tenders paid is not something the rules settle, and guessing would re-open the wrong
+  bill. The finance office handles that case by hand.
+- Accounting of a returned check: the NSF journal entry is the exact reverse of the receipt's
+  entry (debit each account the receipt credited, credit each fund's pooled cash), dated the
+  day the check is processed: the bank took the money back, the utility receivable is owed
+  again, a citation's fine is no longer collected. The returned-check fee is NOT booked when it
+  is charged: the chart has no general-fund receivable and the fee is revenue
+  (101-150-36910) when it is collected. Until then it is an open charge carried in
+  ``returned_check_events`` (``fee_cents``, ``fee_paid_receipt_id`` empty) and sent to the
+  central ledger in the outbox so central billing carries it too; :meth:`fee_line` gives the
+  receipt line (code NSF, reference the NSF number) that collects it and marks it paid.
+- "Later ones for the same payer": earlier returned checks are counted from this counter's
+  NSF history, matching the same bank account (routing and account number) or the same
+  payer name (folded, so "Núñez" and "Nunez" are one payer).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from cashdesk.domain import citation as cit
+from cashdesk.domain import utility as util
+from cashdesk.domain.gl import JournalLine, reverse
+from cashdesk.domain.lines import ChargeLine
+from cashdesk.domain.money import Money, total
+from cashdesk.domain.receipt import FinalReceipt
+from cashdesk.domain.returned_checks import (
+    FIRST_RETURNED_CHECK_FEE,
+    ReturnedCheckList,
+    normalise_account,
+    returned_check_fee,
+    returned_check_fee_amount,
+)
+from cashdesk.domain.roles import Operator, Permission
+from cashdesk.domain.search_text import fold
+from cashdesk.domain.tender import TenderKind
+from cashdesk.errors import NotFound, StateError, ValidationError
+from cashdesk.services.context import ServiceContext
+from cashdesk.store.engine import transaction
+from cashdesk.store.models import JournalEntry, JournalLineRow, Receipt, TenderRow, new_uuid
+from cashdesk.store.records_models import RecordPosting, ReturnedCheckEvent
+from cashdesk.store.reference_models import (
+    CitationRow,
+    ReturnedCheckRow,
+    UtilityAccountRow,
+    UtilityBillItemRow,
+)
+
+# -- the date penalties are computed as of ----------------------------------------------
+
+_PLANS = "cashdesk.records.plans"
+_PAID_ON: ContextVar[dt.date | None] = ContextVar("cashdesk_paid_on", default=None)
+
+
+@contextmanager
+def paid_on_date(day: dt.date) -> Iterator[None]:
+    """Post with ``day`` as the paid-on date of UTIL and CIT lines (a mail row's postmark)."""
+    token = _PAID_ON.set(day)
+    try:
+        yield
+    finally:
+        _PAID_ON.reset(token)
+
+
+def effective_paid_on(ctx: ServiceContext) -> dt.date:
+    return _PAID_ON.get() or ctx.business_date()
+
+
+# -- reading the cache as this counter has changed it -----------------------------------
+
+
+def _live() -> ColumnElement[bool]:
+    return RecordPosting.reversed_at.is_(None)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedAccount:
+    account: util.UtilityAccount
+    items: tuple[util.BillItem, ...]  # open amounts, after this counter's live postings
+    item_ids: dict[int, int]  # id(BillItem) -> utility_bill_items.id
+    credit_balance: Money
+
+
+def load_utility(s: Session, account_no: str) -> LoadedAccount:
+    number = account_no.strip()
+    row = s.get(UtilityAccountRow, number)
+    if row is None:
+        raise NotFound(f"No utility account {number!r}.")
+    # Restores and credit balances recorded here, in one query (kind -> (rows, cents)).
+    recorded = {
+        kind: (int(count), int(cents or 0))
+        for kind, count, cents in s.execute(
+            select(RecordPosting.kind, func.count(), func.sum(RecordPosting.amount_cents))
+            .where(
+                RecordPosting.kind.in_(("utility_restore", "utility_credit")),
+                RecordPosting.reference == number,
+                _live(),
+            )
+            .group_by(RecordPosting.kind)
+        )
+    }
+    restored = recorded.get("utility_restore", (0, 0))[0]
+    status = row.status
+    if status == util.AccountStatus.DISCONNECTED and restored:
+        status = util.AccountStatus.ACTIVE
+    account = util.UtilityAccount(
+        account_no=row.account_no,
+        name=row.name,
+        service_address=row.service_address,
+        mailing_address=row.mailing_address,
+        status=util.AccountStatus(status),
+    )
+    paid = (
+        select(
+            RecordPosting.bill_item_id.label("item_id"),
+            func.sum(RecordPosting.amount_cents).label("paid"),
+        )
+        .where(
+            RecordPosting.kind == "utility_item",
+            RecordPosting.reference == number,  # the (kind, reference) index: this account only
+            _live(),
+        )
+        .group_by(RecordPosting.bill_item_id)
+        .subquery()
+    )
+    rows = s.execute(
+        select(UtilityBillItemRow, func.coalesce(paid.c.paid, 0))
+        .outerjoin(paid, paid.c.item_id == UtilityBillItemRow.id)
+        .where(UtilityBillItemRow.account_no == number)
+    ).all()
+    items: list[util.BillItem] = []
+    ids: dict[int, int] = {}
+    for item_row, paid_cents in rows:
+        left = item_row.amount_cents - int(paid_cents)
+        if left <= 0:
+            continue
+        item = util.BillItem(
+            bill_no=item_row.bill_no,
+            bill_date=item_row.bill_date,
+            due_date=item_row.due_date,
+            category=util.BillCategory(item_row.category),
+            amount=Money(cents=left),
+        )
+        items.append(item)
+        ids[id(item)] = item_row.id
+    ordered = util.application_order(items)
+    return LoadedAccount(
+        account=account,
+        items=ordered,
+        item_ids=ids,
+        credit_balance=Money(cents=recorded.get("utility_credit", (0, 0))[1]),
+    )
+
+
+def load_citation(s: Session, number: str) -> cit.Citation:
+    key = number.strip().upper()
+    row = s.get(CitationRow, key)
+    if row is None:
+        raise NotFound(f"No parking citation {number.strip()!r}.")
+    paid_here = s.scalar(
+        select(func.count())
+        .select_from(RecordPosting)
+        .where(
+            RecordPosting.kind == "citation",
+            RecordPosting.reference == key,
+            _live(),
+        )
+    )
+    return cit.Citation(
+        citation_no=row.citation_no,
+        plate=row.plate,
+        plate_state=row.plate_state,
+        issue_date=row.issue_date,
+        violation_code=row.violation_code,
+        status=cit.CitationStatus.PAID if paid_here else cit.CitationStatus(row.status),
+        contest_date=row.contest_date,
+    )
+
+
+def returned_check_list(s: Session, routing: str) -> ReturnedCheckList:
+    """The list's entries for one routing number (the only ones a check can match)."""
+    rows = s.execute(
+        select(ReturnedCheckRow.routing, ReturnedCheckRow.account, ReturnedCheckRow.payer).where(
+            ReturnedCheckRow.routing == routing
+        )
+    ).all()
+    return ReturnedCheckList((r.routing, r.account, r.payer) for r in rows)
+
+
+def ensure_check_accepted(s: Session, routing: str, account: str) -> str:
+    """RULES.md section 7 for one check: a valid routing number, not on the list."""
+    from cashdesk.domain.routing import validate_routing_number
+
+    digits = validate_routing_number(routing)
+    return returned_check_list(s, digits).ensure_check_accepted(digits, account)
+
+
+# -- what the UI shows ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenItemView:
+    bill_no: str
+    bill_date: dt.date
+    due_date: dt.date
+    category: str
+    description: str
+    open_amount: Money
+    past_due: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UtilityAccountView:
+    account_no: str
+    name: str
+    service_address: str
+    mailing_address: str
+    status: str  # active / disconnected / inactive (after a restore here: active)
+    items: tuple[OpenItemView, ...]  # by due date, in the order a payment reaches them
+    open_balance: Money
+    past_due: Money  # the amount to bring the account current
+    restore_amount: Money | None  # disconnected accounts: past due plus the $45.00 fee
+    max_payment: Money | None  # inactive accounts: at most the unpaid balance
+    credit_balance: Money  # credit balances arisen at this counter
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CitationView:
+    citation_no: str
+    plate: str
+    plate_state: str
+    issue_date: dt.date
+    violation: str
+    status: str  # open / contested / paid / dismissed ("paid" once paid here)
+    contest_date: dt.date | None
+    paid_on: dt.date
+    lines: tuple[ChargeLine, ...]  # empty when it takes no payment
+    amount_due: Money | None
+    refusal: str  # why it takes no payment, when it does not
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReturnedCheckResult:
+    number: str  # "NSF-W01-0001"
+    receipt_number: str
+    payer: str
+    check_amount: Money
+    fee: Money
+    reopened: tuple[str, ...]  # what the receipt paid, open again
+    journal_entry_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenReturnedCheckFee:
+    number: str
+    payer: str
+    receipt_number: str
+    fee: Money
+    business_date: dt.date
+
+
+class RecordsService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # -- utility ------------------------------------------------------------------------
+    def utility_account(self, account_no: str, *, on: dt.date | None = None) -> UtilityAccountView:
+        on = on or self.ctx.business_date()
+        with self.ctx.sessions() as s:
+            loaded = load_utility(s, account_no)
+        quote = util.utility_quote(loaded.account, loaded.items, on=on)
+        a = loaded.account
+        return UtilityAccountView(
+            account_no=a.account_no,
+            name=a.name,
+            service_address=a.service_address,
+            mailing_address=a.mailing_address,
+            status=a.status.value,
+            items=tuple(
+                OpenItemView(
+                    bill_no=i.bill_no,
+                    bill_date=i.bill_date,
+                    due_date=i.due_date,
+                    category=i.category.value,
+                    description=i.label,
+                    open_amount=i.amount,
+                    past_due=i.is_past_due(on),
+                )
+                for i in loaded.items
+            ),
+            open_balance=quote.open_balance,
+            past_due=quote.past_due,
+            restore_amount=quote.restore_amount,
+            max_payment=quote.max_payment,
+            credit_balance=loaded.credit_balance,
+        )
+
+    def utility_payment(
+        self,
+        account_no: str,
+        *,
+        amount: Money,
+        paid_on: dt.date | None = None,
+        restore: bool = False,
+    ) -> util.UtilityApplication:
+        """What ``amount`` does to the account: its ``lines`` go on the receipt as they are."""
+        with self.ctx.sessions() as s:
+            loaded = load_utility(s, account_no)
+        return util.apply_payment(
+            loaded.account,
+            loaded.items,
+            amount=amount,
+            paid_on=paid_on or self.ctx.business_date(),
+            restore=restore,
+        )
+
+    # -- citations ----------------------------------------------------------------------
+    def citation(self, number: str, *, paid_on: dt.date | None = None) -> CitationView:
+        """The citation and what it owes on ``paid_on``; refusals are reported, not raised."""
+        paid_on = paid_on or self.ctx.business_date()
+        with self.ctx.sessions() as s:
+            c = load_citation(s, number)
+            row = s.get(CitationRow, c.citation_no)
+            cached_status = row.status if row else c.status.value
+        lines: tuple[ChargeLine, ...] = ()
+        refusal = ""
+        try:
+            lines = cit.citation_due(c, paid_on=paid_on)
+        except ValidationError as err:
+            refusal = str(err)
+        status = c.status.value
+        if c.status is cit.CitationStatus.PAID and cached_status == "contested":
+            status = "paid, contest pending"
+        v = cit.VIOLATIONS.get(c.violation_code)
+        return CitationView(
+            citation_no=c.citation_no,
+            plate=c.plate,
+            plate_state=c.plate_state,
+            issue_date=c.issue_date,
+            violation=f"{v.description} ({v.code})" if v else c.violation_code,
+            status=status,
+            contest_date=c.contest_date,
+            paid_on=paid_on,
+            lines=lines,
+            amount_due=total(line.amount for line in lines) if lines else None,
+            refusal=refusal,
+        )
+
+    def citation_lines(
+        self, number: str, *, paid_on: dt.date | None = None
+    ) -> tuple[ChargeLine, ...]:
+        """The receipt lines that pay the citation; refuses paid and dismissed citations."""
+        with self.ctx.sessions() as s:
+            c = load_citation(s, number)
+        return cit.citation_due(c, paid_on=paid_on or self.ctx.business_date())
+
+    # -- posting extension points -------------------------------------------------------
+    def check_posting(self, s: Session, final: FinalReceipt, operator: Operator) -> None:
+        """``payments.checks``: refuse what the cache says cannot be collected."""
+        for tender in final.tenders:
+            if tender.kind is TenderKind.CHECK:
+                ensure_check_accepted(s, tender.check_routing, tender.check_account)
+        paid_on = effective_paid_on(self.ctx)
+        # Kept on the session (one transaction) for the posted-hook, which runs next in the
+        # same transaction: nothing can change the cache in between.
+        s.info[_PLANS] = (
+            final,
+            self._utility_plans(s, final, paid_on),
+            self._citation_plans(s, final, paid_on),
+        )
+        self._fee_events(s, final)
+
+    def record_posting(
+        self, s: Session, receipt: Receipt, final: FinalReceipt, operator: Operator
+    ) -> None:
+        """``payments.posted_hooks``: record what the receipt collected, in its transaction."""
+        cached = s.info.pop(_PLANS, None)
+        if cached is not None and cached[0] is final:
+            _, utility_plans, citation_plans = cached
+        else:  # a hook list without check_posting: compute them here
+            paid_on = effective_paid_on(self.ctx)
+            utility_plans = self._utility_plans(s, final, paid_on)
+            citation_plans = self._citation_plans(s, final, paid_on)
+        for loaded, application in utility_plans:
+            number = loaded.account.account_no
+            for allocation in application.allocations:
+                if allocation.applied:
+                    s.add(
+                        RecordPosting(
+                            receipt_id=receipt.id,
+                            kind="utility_item",
+                            reference=number,
+                            bill_item_id=loaded.item_ids[id(allocation.item)],
+                            amount_cents=allocation.applied.cents,
+                        )
+                    )
+            if application.credit_balance:
+                s.add(
+                    RecordPosting(
+                        receipt_id=receipt.id,
+                        kind="utility_credit",
+                        reference=number,
+                        amount_cents=application.credit_balance.cents,
+                    )
+                )
+            if application.restored:
+                s.add(
+                    RecordPosting(receipt_id=receipt.id, kind="utility_restore", reference=number)
+                )
+        for c, lines in citation_plans:
+            s.add(
+                RecordPosting(
+                    receipt_id=receipt.id,
+                    kind="citation",
+                    reference=c.citation_no,
+                    amount_cents=total(line.amount for line in lines).cents,
+                )
+            )
+        for event in self._fee_events(s, final):
+            event.fee_paid_receipt_id = receipt.id
+        s.flush()
+
+    def on_void(self, s: Session, receipt: Receipt, operator: Operator) -> None:
+        """``payments.void_hooks``: a voided receipt re-opens what it paid."""
+        returned = s.scalar(
+            select(ReturnedCheckEvent.number).where(ReturnedCheckEvent.receipt_id == receipt.id)
+        )
+        if returned is not None:
+            raise StateError(
+                f"Receipt {receipt.number} had its check returned ({returned}); "
+                "it cannot also be voided."
+            )
+        self._reverse_postings(s, receipt.id, by="void")
+        s.execute(
+            update(ReturnedCheckEvent)
+            .where(ReturnedCheckEvent.fee_paid_receipt_id == receipt.id)
+            .values(fee_paid_receipt_id=None)
+        )
+
+    def _reverse_postings(self, s: Session, receipt_id: str, *, by: str) -> list[RecordPosting]:
+        rows = list(
+            s.scalars(
+                select(RecordPosting).where(
+                    RecordPosting.receipt_id == receipt_id,
+                    _live(),
+                )
+            )
+        )
+        now = self.ctx.now()
+        for row in rows:
+            row.reversed_at = now
+            row.reversed_by = by
+        return rows
+
+    def _utility_plans(
+        self, s: Session, final: FinalReceipt, paid_on: dt.date
+    ) -> list[tuple[LoadedAccount, util.UtilityApplication]]:
+        groups: dict[str, list[ChargeLine]] = defaultdict(list)
+        for line in final.lines:
+            if line.code == util.REVENUE_CODE:
+                groups[line.reference].append(line)
+        plans = []
+        for account_no, lines in groups.items():
+            loaded = load_utility(s, account_no)
+            restore = any(line.gl_account == util.GL_RECONNECTION_FEE for line in lines)
+            application = util.apply_payment(
+                loaded.account,
+                loaded.items,
+                amount=total(line.amount for line in lines),
+                paid_on=paid_on,
+                restore=restore,
+            )
+            if _shape(application.lines) != _shape(lines) or (restore and not application.restored):
+                raise StateError(
+                    f"Utility account {account_no} has changed since this payment was built "
+                    "(another payment was posted to it, or the amount does not restore "
+                    "service); look the account up again."
+                )
+            plans.append((loaded, application))
+        return plans
+
+    def _citation_plans(
+        self, s: Session, final: FinalReceipt, paid_on: dt.date
+    ) -> list[tuple[cit.Citation, list[ChargeLine]]]:
+        groups: dict[str, list[ChargeLine]] = defaultdict(list)
+        for line in final.lines:
+            if line.code == cit.REVENUE_CODE:
+                groups[line.reference].append(line)
+        plans = []
+        for number, lines in groups.items():
+            c = load_citation(s, number)
+            due = cit.citation_due(c, paid_on=paid_on)  # refuses paid and dismissed
+            if _shape(due) != _shape(lines):
+                raise ValidationError(
+                    f"Citation {c.citation_no} owes {total(x.amount for x in due)} on "
+                    f"{paid_on:%m/%d/%Y}, not {total(x.amount for x in lines)}; "
+                    "a citation is paid in full."
+                )
+            plans.append((c, lines))
+        return plans
+
+    def _fee_events(self, s: Session, final: FinalReceipt) -> list[ReturnedCheckEvent]:
+        """Open returned-check fees this receipt pays (NSF lines naming an NSF number)."""
+        events = []
+        for line in final.lines:
+            if line.code != "NSF" or not line.reference.startswith("NSF-"):
+                continue
+            event = s.scalar(
+                select(ReturnedCheckEvent).where(ReturnedCheckEvent.number == line.reference)
+            )
+            if event is None:
+                raise NotFound(f"No returned check {line.reference}.")
+            if event.fee_paid_receipt_id is not None:
+                raise StateError(f"The fee for returned check {event.number} is already paid.")
+            if line.amount.cents != event.fee_cents:
+                raise ValidationError(
+                    f"The fee for returned check {event.number} is {Money(cents=event.fee_cents)}."
+                )
+            events.append(event)
+        return events
+
+    # -- returned checks ----------------------------------------------------------------
+    def process_returned_check(
+        self,
+        operator: Operator,
+        receipt_number: str,
+        *,
+        reason: str = "NSF",
+    ) -> ReturnedCheckResult:
+        """A lead cashier records that the bank returned the check that paid a receipt."""
+        operator.require(Permission.PROCESS_RETURNED_CHECK)
+        reason = " ".join(reason.split())[:60] or "NSF"
+        now = self.ctx.now()
+        today = self.ctx.business_date(now)
+        with transaction(self.ctx.sessions) as s:
+            receipt = s.scalar(
+                select(Receipt)
+                .where(Receipt.number == receipt_number.strip().upper())
+                .options(selectinload(Receipt.tenders), selectinload(Receipt.lines))
+            )
+            if receipt is None:
+                raise NotFound(f"No receipt {receipt_number.strip()!r}.")
+            if receipt.status != "posted":
+                raise StateError(f"Receipt {receipt.number} is {receipt.status}.")
+            tender = self._returned_tender(receipt)
+            if s.scalar(
+                select(ReturnedCheckEvent).where(ReturnedCheckEvent.tender_id == tender.id)
+            ):
+                raise StateError(f"The check on receipt {receipt.number} was already returned.")
+            original = s.scalar(
+                select(JournalEntry)
+                .where(JournalEntry.receipt_id == receipt.id, JournalEntry.kind == "receipt")
+                .options(selectinload(JournalEntry.lines))
+            )
+            if original is None:
+                raise StateError(f"Receipt {receipt.number} has no journal entry to reverse.")
+            reversing = reverse(
+                JournalLine(
+                    account=jl.account,
+                    debit=Money(cents=jl.debit_cents),
+                    credit=Money(cents=jl.credit_cents),
+                    memo=jl.memo,
+                )
+                for jl in original.lines
+            )
+            entry = JournalEntry(
+                id=new_uuid(),
+                kind="nsf",
+                receipt_id=receipt.id,
+                workstation_id=self.ctx.workstation_id,
+                business_date=today,
+                posted_at=now,
+                description=f"Returned check on receipt {receipt.number}: {reason}"[:200],
+            )
+            entry.lines = [
+                JournalLineRow(
+                    line_no=i,
+                    account=line.account,
+                    debit_cents=line.debit.cents,
+                    credit_cents=line.credit.cents,
+                    memo=line.memo,
+                )
+                for i, line in enumerate(reversing, start=1)
+            ]
+            s.add(entry)
+            reopened = self._reverse_postings(s, receipt.id, by="nsf")
+            account = normalise_account(tender.check_account)
+            payer_key = fold(" ".join(receipt.payer.split()))
+            same_check = and_(
+                ReturnedCheckEvent.routing == tender.check_routing,
+                ReturnedCheckEvent.account == account,
+            )
+            same_payer = (
+                or_(same_check, ReturnedCheckEvent.payer_key == payer_key)
+                if payer_key
+                else same_check
+            )
+            earlier = int(
+                s.scalar(select(func.count()).select_from(ReturnedCheckEvent).where(same_payer))
+                or 0
+            )
+            fee = returned_check_fee_amount(earlier_returned_checks=earlier)
+            prefix = f"NSF-{self.ctx.workstation_id}-"
+            seq = (
+                int(
+                    s.scalar(
+                        select(func.count())
+                        .select_from(ReturnedCheckEvent)
+                        .where(ReturnedCheckEvent.number.startswith(prefix))
+                    )
+                    or 0
+                )
+                + 1
+            )
+            event = ReturnedCheckEvent(
+                number=f"{prefix}{seq:04d}",
+                receipt_id=receipt.id,
+                tender_id=tender.id,
+                journal_entry_id=entry.id,
+                business_date=today,
+                processed_at=now,
+                processed_by_id=operator.user_id,
+                payer=receipt.payer,
+                payer_key=payer_key,
+                routing=tender.check_routing,
+                account=account,
+                check_amount_cents=tender.amount_cents,
+                reason=reason,
+                fee_cents=fee.cents,
+            )
+            s.add(event)
+            s.add(
+                ReturnedCheckRow(
+                    routing=tender.check_routing,
+                    account=tender.check_account,
+                    payer=receipt.payer or "(no name)",
+                    returned_on=today,
+                    reason=reason,
+                )
+            )
+            s.flush()
+            described = self._describe(s, reopened)
+            self.ctx.audit(
+                s,
+                action="returned_check_processed",
+                actor_id=operator.user_id,
+                subject=event.number,
+                at=now,
+                receipt=receipt.number,
+                check_amount=Money(cents=tender.amount_cents).plain(),
+                fee=fee.plain(),
+                earlier_returned_checks=earlier,
+                reason=reason,
+            )
+            self.ctx.enqueue(
+                s,
+                kind="returned_check",
+                subject_id=event.id,
+                at=now,
+                payload={
+                    "id": event.id,
+                    "number": event.number,
+                    "receipt_id": receipt.id,
+                    "receipt_number": receipt.number,
+                    "business_date": today.isoformat(),
+                    "payer": receipt.payer,
+                    "routing": tender.check_routing,
+                    "account_last4": account[-4:],
+                    "check_amount_cents": tender.amount_cents,
+                    "reason": reason,
+                    "fee_cents": fee.cents,  # an open charge owed by the payer
+                    "reopened": list(described),
+                    "journal_entry": {
+                        "id": entry.id,
+                        "kind": entry.kind,
+                        "business_date": today.isoformat(),
+                        "lines": [
+                            {
+                                "account": jl.account,
+                                "debit_cents": jl.debit_cents,
+                                "credit_cents": jl.credit_cents,
+                                "memo": jl.memo,
+                            }
+                            for jl in entry.lines
+                        ],
+                    },
+                },
+            )
+            result = ReturnedCheckResult(
+                number=event.number,
+                receipt_number=receipt.number,
+                payer=receipt.payer,
+                check_amount=Money(cents=tender.amount_cents),
+                fee=fee,
+                reopened=described,
+                journal_entry_id=entry.id,
+            )
+        return result
+
+    @staticmethod
+    def _returned_tender(receipt: Receipt) -> TenderRow:
+        checks = [t for t in receipt.tenders if t.kind == TenderKind.CHECK.value]
+        if not checks:
+            raise ValidationError(f"Receipt {receipt.number} was not paid by check.")
+        if len(receipt.tenders) > 1 or checks[0].amount_cents != receipt.total_cents:
+            raise ValidationError(
+                f"Receipt {receipt.number} was paid partly by other tenders; a returned check "
+                "on a split payment is handled by the finance office."
+            )
+        return checks[0]
+
+    @staticmethod
+    def _describe(s: Session, postings: Sequence[RecordPosting]) -> tuple[str, ...]:
+        out = []
+        for p in postings:
+            amount = Money(cents=p.amount_cents)
+            if p.kind == "utility_item" and p.bill_item_id is not None:
+                item = s.get(UtilityBillItemRow, p.bill_item_id)
+                what = f"{item.category} bill {item.bill_no}" if item else "bill item"
+                out.append(f"Utility account {p.reference}: {what} {amount} open again")
+            elif p.kind == "utility_credit":
+                out.append(f"Utility account {p.reference}: credit balance {amount} removed")
+            elif p.kind == "utility_restore":
+                out.append(f"Utility account {p.reference}: service restore reversed")
+            elif p.kind == "citation":
+                out.append(f"Citation {p.reference}: open again")
+        return tuple(out)
+
+    def open_returned_check_fees(self, *, payer: str = "") -> list[OpenReturnedCheckFee]:
+        """Returned-check fees not yet paid (all of them, or one payer's)."""
+        with self.ctx.sessions() as s:
+            query = (
+                select(ReturnedCheckEvent, Receipt.number)
+                .join(Receipt, Receipt.id == ReturnedCheckEvent.receipt_id)
+                .where(ReturnedCheckEvent.fee_paid_receipt_id.is_(None))
+                .order_by(ReturnedCheckEvent.processed_at)
+            )
+            if payer.strip():
+                query = query.where(ReturnedCheckEvent.payer_key == fold(" ".join(payer.split())))
+            return [
+                OpenReturnedCheckFee(
+                    number=e.number,
+                    payer=e.payer,
+                    receipt_number=number,
+                    fee=Money(cents=e.fee_cents),
+                    business_date=e.business_date,
+                )
+                for e, number in s.execute(query)
+            ]
+
+    def fee_line(self, nsf_number: str) -> ChargeLine:
+        """The receipt line that collects an open returned-check fee."""
+        with self.ctx.sessions() as s:
+            event = s.scalar(
+                select(ReturnedCheckEvent).where(
+                    ReturnedCheckEvent.number == nsf_number.strip().upper()
+                )
+            )
+            if event is None:
+                raise NotFound(f"No returned check {nsf_number.strip()!r}.")
+            if event.fee_paid_receipt_id is not None:
+                raise StateError(f"The fee for returned check {event.number} is already paid.")
+            earlier = 0 if event.fee_cents == FIRST_RETURNED_CHECK_FEE.cents else 1
+            return returned_check_fee(earlier_returned_checks=earlier, reference=event.number)
+
+
+def _shape(lines: Sequence[ChargeLine]) -> list[tuple[str, str, int, str]]:
+    return [(x.code, x.description, x.amount.cents, x.gl_account) for x in lines]

@@ -1,0 +1,88 @@
+"""The look-up index over the city's records: one contentless FTS5 table, ``record_search``.
+
+It holds only the folded words (see ``cashdesk.domain.search_text``) of each record, under a
+rowid that says which record it is: ``kind * KIND_STRIDE + rowid of the record's row`` in its
+cache table. Contentless, because the cache tables already hold the text: the index adds
+words and positions only. Migration 0040 creates and first fills it; ``rebuild_search_index``
+refills it whenever the city's records are (re)loaded, the only way the cache tables change
+(payments at this counter are recorded beside them, in record_postings, and change no name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import IntEnum
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from cashdesk.domain.search_text import fold
+
+SEARCH_TABLE = "record_search"
+KIND_STRIDE = 1_000_000_000
+
+# Kept in step with migration 0040, which creates the table with the same statement.
+CREATE_SEARCH_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS record_search USING fts5("
+    "body, content='', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')"
+)
+
+
+class RecordKind(IntEnum):
+    UTILITY = 1
+    CITATION = 2
+    BUSINESS_LICENSE = 3
+    ANIMAL_LICENSE = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+# The cache table of each kind and the columns whose words are indexed.
+SOURCES: dict[RecordKind, tuple[str, tuple[str, ...]]] = {
+    RecordKind.UTILITY: ("utility_accounts", ("account_no", "name", "service_address")),
+    RecordKind.CITATION: ("citations", ("citation_no", "plate")),
+    RecordKind.BUSINESS_LICENSE: (
+        "business_licenses",
+        ("license_no", "business_name", "owner", "address"),
+    ),
+    RecordKind.ANIMAL_LICENSE: (
+        "animal_licenses",
+        ("license_no", "tag_no", "owner", "animal_name"),
+    ),
+}
+
+
+def search_rowid(kind: RecordKind, rowid: int) -> int:
+    return int(kind) * KIND_STRIDE + rowid
+
+
+def split_rowid(value: int) -> tuple[RecordKind, int]:
+    kind, rowid = divmod(value, KIND_STRIDE)
+    return RecordKind(kind), rowid
+
+
+def _documents(s: Session, kind: RecordKind) -> Iterable[dict[str, object]]:
+    table, columns = SOURCES[kind]
+    rows = s.execute(text(f"SELECT rowid, {', '.join(columns)} FROM {table}"))
+    for rowid, *values in rows:
+        yield {
+            "rowid": search_rowid(kind, rowid),
+            "body": fold(" ".join(str(v or "") for v in values)),
+        }
+
+
+def rebuild_search_index(s: Session) -> int:
+    """Refill the index from the cache tables; returns the number of records indexed."""
+    s.execute(text(CREATE_SEARCH_TABLE))
+    # A contentless table cannot delete a row without its old text; delete-all needs none.
+    s.execute(text("INSERT INTO record_search(record_search) VALUES ('delete-all')"))
+    count = 0
+    insert = text("INSERT INTO record_search(rowid, body) VALUES (:rowid, :body)")
+    for kind in RecordKind:
+        docs = list(_documents(s, kind))
+        if docs:
+            s.execute(insert, docs)
+        count += len(docs)
+    return count
