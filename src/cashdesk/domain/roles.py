@@ -31,11 +31,23 @@ class Permission(enum.StrEnum):
     REPRINT_RECEIPT = "reprint_receipt"
     VIEW_ALL_RECEIPTS = "view_all_receipts"
     MANAGE_USERS = "manage_users"
+    COUNT_DRAWER = "count_drawer"
+    PICKUP_CASH = "pickup_cash"
+    APPROVE_VARIANCE = "approve_variance"
+    REOPEN_DRAWER = "reopen_drawer"
+    CLOSE_DAY = "close_day"
+    MAKE_DEPOSIT = "make_deposit"
+    RUN_REPORTS = "run_reports"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset(
-        {Permission.TAKE_PAYMENT, Permission.OPEN_DRAWER, Permission.REPRINT_RECEIPT}
+        {
+            Permission.TAKE_PAYMENT,
+            Permission.OPEN_DRAWER,
+            Permission.REPRINT_RECEIPT,
+            Permission.COUNT_DRAWER,
+        }
     ),
     Role.LEAD: frozenset(
         {
@@ -44,12 +56,23 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.REPRINT_RECEIPT,
             Permission.VOID_RECEIPT,
             Permission.VIEW_ALL_RECEIPTS,
+            # The lead cashier supervises the drawers: pickups to the safe, sign-offs,
+            # reopens, the day close and the deposit (never for a drawer they worked).
+            Permission.COUNT_DRAWER,
+            Permission.PICKUP_CASH,
+            Permission.APPROVE_VARIANCE,
+            Permission.REOPEN_DRAWER,
+            Permission.CLOSE_DAY,
+            Permission.MAKE_DEPOSIT,
+            Permission.RUN_REPORTS,
         }
     ),
     # The finance administrator manages the system but does not handle cash, so a drawer
     # stays attributable to the people who count it.
-    Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.VIEW_ALL_RECEIPTS}),
-    Role.AUDITOR: frozenset({Permission.VIEW_ALL_RECEIPTS}),
+    Role.ADMIN: frozenset(
+        {Permission.MANAGE_USERS, Permission.VIEW_ALL_RECEIPTS, Permission.RUN_REPORTS}
+    ),
+    Role.AUDITOR: frozenset({Permission.VIEW_ALL_RECEIPTS, Permission.RUN_REPORTS}),
 }
 
 _WHAT = {
@@ -59,6 +82,13 @@ _WHAT = {
     Permission.REPRINT_RECEIPT: "reprint receipts",
     Permission.VIEW_ALL_RECEIPTS: "see other cashiers' receipts",
     Permission.MANAGE_USERS: "manage users",
+    Permission.COUNT_DRAWER: "count a drawer",
+    Permission.PICKUP_CASH: "take a pickup to the safe (a lead cashier must)",
+    Permission.APPROVE_VARIANCE: "sign off a drawer difference (a lead cashier must)",
+    Permission.REOPEN_DRAWER: "reopen a counted drawer (a lead cashier must)",
+    Permission.CLOSE_DAY: "close the business day (a lead cashier must)",
+    Permission.MAKE_DEPOSIT: "prepare the deposit (a lead cashier must)",
+    Permission.RUN_REPORTS: "run cash reports",
 }
 
 
