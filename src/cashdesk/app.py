@@ -16,8 +16,10 @@ from cashdesk.domain.roles import Role
 from cashdesk.events import EventBus
 from cashdesk.resources import city_dir
 from cashdesk.services.auth import AuthService
+from cashdesk.services.balancing import BalancingService
 from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
+from cashdesk.services.day_reports import DayReportService
 from cashdesk.services.drawers import DrawerService
 from cashdesk.services.payments import PaymentService
 from cashdesk.store import migrate
@@ -46,6 +48,8 @@ class Cashdesk:
     catalog: CatalogService
     drawers: DrawerService
     payments: PaymentService
+    day_reports: DayReportService
+    balancing: BalancingService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -74,6 +78,7 @@ def open_cashdesk(
         events=EventBus(),
     )
     catalog = CatalogService(ctx)
+    day_reports = DayReportService(ctx)
     return Cashdesk(
         ctx=ctx,
         engine=engine,
@@ -81,6 +86,8 @@ def open_cashdesk(
         catalog=catalog,
         drawers=DrawerService(ctx),
         payments=PaymentService(ctx, catalog),
+        day_reports=day_reports,
+        balancing=BalancingService(ctx, day_reports),
     )
 
 
