@@ -184,26 +184,44 @@ class CashCount:
         return CashCount.of(left)
 
     def take_smallest_first(self, amount: Money) -> CashCount:
-        """The pieces making up ``amount`` exactly, smallest denominations first (what a
-        change fund needs to make change); refused when no such split exists."""
+        """Pieces adding up to ``amount`` exactly, made of the smallest denominations that can
+        (what a change fund needs to make change); refused when no such split exists.
+
+        A bounded subset sum over the pieces: denominations are tried from the smallest up
+        and a sum keeps the first way found, so larger pieces are used only where the smaller
+        ones cannot make the amount."""
         if amount.is_negative:
             raise ValidationError("Cannot take a negative amount.")
-        remaining = amount.cents
-        taken: dict[str, int] = {}
+        target = amount.cents
         # Loose coin before rolls and bills of the same value: change is made from it.
         order = sorted(
             self.lines(), key=lambda ln: (ln.denomination.unit.cents, ln.denomination.kind != _C)
         )
-        for line in order:
+        unreached = -1
+        via = [unreached] * (target + 1)  # the denomination (index in order) that reached it
+        via[0] = len(order)
+        for index, line in enumerate(order):
             unit = line.denomination.unit.cents
-            n = min(line.pieces, remaining // unit)
-            if n:
-                taken[line.denomination.code] = n
-                remaining -= n * unit
-        if remaining:
+            used = [0] * (target + 1)
+            for value in range(unit, target + 1):
+                before = value - unit
+                if (
+                    via[value] == unreached
+                    and via[before] != unreached
+                    and (used[before] < line.pieces)
+                ):
+                    via[value] = index
+                    used[value] = used[before] + 1
+        if via[target] == unreached:
             raise ValidationError(
                 f"The cash cannot be split to keep exactly {amount} back; count the bag by hand."
             )
+        taken: dict[str, int] = {}
+        value = target
+        while value:
+            line = order[via[value]]
+            taken[line.denomination.code] = taken.get(line.denomination.code, 0) + 1
+            value -= line.denomination.unit.cents
         return CashCount.of(taken)
 
 

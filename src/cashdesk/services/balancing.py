@@ -692,7 +692,7 @@ class BalancingService:
             s.scalars(
                 query.where(DrawerSession.business_date == day)
                 .options(selectinload(DrawerSession.cashier))
-                .order_by(DrawerSession.opened_at)
+                .order_by(DrawerSession.drawer, DrawerSession.opened_at, DrawerSession.id)
             )
         )
         if not rows:

@@ -223,7 +223,7 @@ def sessions_of_day(s: Session, workstation_id: str, day: dt.date) -> list[Drawe
                 or_(DrawerSession.business_date == day, DrawerSession.id.in_(with_receipts)),
             )
             .options(selectinload(DrawerSession.cashier))
-            .order_by(DrawerSession.opened_at, DrawerSession.id)
+            .order_by(DrawerSession.drawer, DrawerSession.opened_at, DrawerSession.id)
         )
     )
 
@@ -368,7 +368,7 @@ def build_day_journal(ctx: ServiceContext, s: Session, day: dt.date) -> DayJourn
             DrawerSession.workstation_id == ctx.workstation_id, DrawerSession.business_date == day
         )
         .options(selectinload(DrawerSession.cashier))
-        .order_by(DrawerSession.opened_at, DrawerSession.id)
+        .order_by(DrawerSession.drawer, DrawerSession.opened_at, DrawerSession.id)
     ):
         count = current_count(s, row.id)
         if count is None:
@@ -417,7 +417,7 @@ def deposit_slip(ctx: ServiceContext, s: Session, row: DepositRow) -> DepositSli
             select(DrawerSession)
             .where(DrawerSession.deposit_id == row.id)
             .options(selectinload(DrawerSession.cashier))
-            .order_by(DrawerSession.opened_at)
+            .order_by(DrawerSession.drawer, DrawerSession.opened_at, DrawerSession.id)
         )
     ]
     return DepositSlip(
