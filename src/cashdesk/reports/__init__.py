@@ -1,0 +1,1 @@
+"""Documents rendered from the services' plain dataclasses: reportlab PDFs and GL exports."""
