@@ -121,7 +121,7 @@ def test_simulated_day(
     assert slip.currency + slip.coin == m("1500.00") + m("522.65") + m("32.00")
     assert [(i.kind, i.number, i.amount) for i in slip.items] == [
         (TenderKind.CHECK, "1001", m("40.00")),
-        (TenderKind.MONEY_ORDER, "", m("33.33")),
+        (TenderKind.MONEY_ORDER, "MO-77", m("33.33")),
         (TenderKind.CHECK, "2002", m("100.00")),
     ]
     assert slip.total == m("2227.98")

@@ -562,7 +562,7 @@ def day_journal(
     pooled = pooled_cash_account(GENERAL_FUND)
     zero = Money.zero()
     for item in over_short:
-        memo = f"Cash over/short, {item.label}"
+        memo = f"Over/short, {item.label}"
         if item.amount.is_positive:
             lines.append(JournalLine(account=pooled, debit=item.amount, credit=zero, memo=memo))
             lines.append(

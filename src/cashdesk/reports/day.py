@@ -135,7 +135,7 @@ def render_day_report(report: DayReport, path: Path) -> Path:
         table(
             ["Cashier", "Receipts", "Voided", "Cash", "Checks", "Money orders", "Card", "Total"],
             cashier_rows,
-            widths=[1.75, 0.6, 0.55, 0.9, 0.85, 0.9, 0.85, 0.9],
+            widths=[1.6, 0.65, 0.6, 0.9, 0.85, 0.95, 0.8, 0.95],
             numeric=[1, 2, 3, 4, 5, 6, 7],
         )
     )
@@ -155,7 +155,7 @@ def render_day_report(report: DayReport, path: Path) -> Path:
                 "Signed off",
             ],
             _session_rows(report.sessions),
-            widths=[0.45, 1.55, 0.45, 0.7, 0.75, 0.55, 0.9, 0.7, 1.25],
+            widths=[0.56, 1.33, 0.56, 0.65, 0.8, 0.65, 0.85, 0.8, 1.1],
             numeric=[3, 4, 5, 7],
         )
     )

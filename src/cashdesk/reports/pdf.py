@@ -51,6 +51,7 @@ def styles() -> dict[str, ParagraphStyle]:
             leading=14,
             spaceBefore=8,
             spaceAfter=3,
+            keepWithNext=1,
         ),
         "body": body,
         "cell": ParagraphStyle("cell", parent=body, fontSize=7.5, leading=9),
@@ -98,13 +99,15 @@ def table(
                 for i, c in enumerate(row)
             ]
         )
-    t = Table(data, colWidths=[w * inch for w in widths], repeatRows=1)
+    t = Table(data, colWidths=[w * inch for w in widths], repeatRows=1, hAlign="LEFT")
     commands: list[Any] = [
         ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#9a9a9a")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4e8ee")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
     if total_row and rows:
         commands.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f3f3f3")))

@@ -145,7 +145,8 @@ def _items_payload(count: DrawerCount, rec: Reconciliation) -> list[dict[str, An
             {
                 "kind": item.kind.value,
                 "amount_cents": item.amount.cents,
-                "number": item.number,
+                # A money order listed without its serial takes the serial of its tender.
+                "number": item.number or (taken.number if taken else ""),
                 "receipt_number": taken.receipt_number if taken else "",
                 "payer": taken.payer if taken else "",
                 "account": taken.masked_account if taken else "",
