@@ -687,8 +687,9 @@ class BalancingService:
             DrawerSession.status == SessionState.APPROVED.value,
             DrawerSession.deposit_id.is_(None),
         )
-        if day is None:
-            day = s.scalar(query.with_only_columns(func.min(DrawerSession.business_date)))
+        if day is None:  # the oldest date with an approved drawer waiting
+            first = s.scalar(query.order_by(DrawerSession.business_date).limit(1))
+            day = first.business_date if first is not None else None
         rows = list(
             s.scalars(
                 query.where(DrawerSession.business_date == day)
