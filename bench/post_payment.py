@@ -128,7 +128,9 @@ def main() -> None:
         plain = bench_plain_sqlite(folder, args.receipts)
     s_med, p_med = statistics.median(service), statistics.median(plain)
     print(f"receipts posted:           {args.receipts} (3 lines, 2 tenders each)")
-    print(f"cashdesk post_payment:     median {s_med:.2f} ms, p99 {percentile(service, 0.99):.2f} ms")
+    print(
+        f"cashdesk post_payment:     median {s_med:.2f} ms, p99 {percentile(service, 0.99):.2f} ms"
+    )
     print(f"plain sqlite3 baseline:    median {p_med:.2f} ms, p99 {percentile(plain, 0.99):.2f} ms")
     print(f"ratio (median):            {s_med / p_med:.2f}x the baseline")
 
