@@ -16,9 +16,11 @@ from cashdesk.domain.roles import Role
 from cashdesk.events import EventBus
 from cashdesk.resources import city_dir
 from cashdesk.services.auth import AuthService
+from cashdesk.services.balancing import BalancingService
 from cashdesk.services.batches import BatchService
 from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
+from cashdesk.services.day_reports import DayReportService
 from cashdesk.services.devices import DeviceService
 from cashdesk.services.drawers import DrawerService
 from cashdesk.services.licenses import LicenseService
@@ -58,6 +60,8 @@ class Cashdesk:
     records: RecordsService
     lookup: LookupService
     batches: BatchService
+    day_reports: DayReportService
+    balancing: BalancingService
 
     def close(self) -> None:
         self.ctx.devices.close()
@@ -100,6 +104,7 @@ def open_cashdesk(
         ctx, catalog=catalog, drawers=drawers, payments=payments, records=records
     )
     payments.posted_hooks.append(batches.record_batch_row)
+    day_reports = DayReportService(ctx)
     return Cashdesk(
         ctx=ctx,
         engine=engine,
@@ -113,6 +118,8 @@ def open_cashdesk(
         records=records,
         lookup=LookupService(ctx),
         batches=batches,
+        day_reports=day_reports,
+        balancing=BalancingService(ctx, day_reports),
     )
 
 

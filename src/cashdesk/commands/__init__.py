@@ -8,7 +8,7 @@ never import Qt.
 
 from __future__ import annotations
 
-from cashdesk.commands import devices, licenses, quote, records, store
+from cashdesk.commands import devices, drawer, licenses, quote, records, store
 
-MODULES = [store, quote, licenses, devices, records]
+MODULES = [store, quote, licenses, devices, records, drawer]
 quote.KIND_MODULES += [licenses, records]  # their `quote` kinds

@@ -36,6 +36,13 @@ class Permission(enum.StrEnum):
     NO_SALE = "no_sale"  # open the cash drawer without a payment, with a reason (audited)
     PROCESS_RETURNED_CHECK = "process_returned_check"
     IMPORT_PAYMENTS = "import_payments"
+    COUNT_DRAWER = "count_drawer"
+    PICKUP_CASH = "pickup_cash"
+    APPROVE_VARIANCE = "approve_variance"
+    REOPEN_DRAWER = "reopen_drawer"
+    CLOSE_DAY = "close_day"
+    MAKE_DEPOSIT = "make_deposit"
+    RUN_REPORTS = "run_reports"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -46,6 +53,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.REPRINT_RECEIPT,
             Permission.NO_SALE,
             Permission.IMPORT_PAYMENTS,
+            Permission.COUNT_DRAWER,
         }
     ),
     Role.LEAD: frozenset(
@@ -60,6 +68,15 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.NO_SALE,
             Permission.PROCESS_RETURNED_CHECK,
             Permission.IMPORT_PAYMENTS,
+            # The lead cashier supervises the drawers: pickups to the safe, sign-offs,
+            # reopens, the day close and the deposit (never for a drawer they worked).
+            Permission.COUNT_DRAWER,
+            Permission.PICKUP_CASH,
+            Permission.APPROVE_VARIANCE,
+            Permission.REOPEN_DRAWER,
+            Permission.CLOSE_DAY,
+            Permission.MAKE_DEPOSIT,
+            Permission.RUN_REPORTS,
         }
     ),
     # The finance administrator manages the system but does not handle cash, so a drawer
@@ -70,9 +87,12 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ALL_RECEIPTS,
             Permission.MANAGE_TAG_STOCK,
             Permission.LICENSE_REGISTER,
+            Permission.RUN_REPORTS,
         }
     ),
-    Role.AUDITOR: frozenset({Permission.VIEW_ALL_RECEIPTS, Permission.LICENSE_REGISTER}),
+    Role.AUDITOR: frozenset(
+        {Permission.VIEW_ALL_RECEIPTS, Permission.LICENSE_REGISTER, Permission.RUN_REPORTS}
+    ),
 }
 
 _WHAT = {
@@ -87,6 +107,13 @@ _WHAT = {
     Permission.NO_SALE: "open the cash drawer without a sale",
     Permission.PROCESS_RETURNED_CHECK: "process returned checks (a lead cashier must)",
     Permission.IMPORT_PAYMENTS: "import mail and lockbox payments",
+    Permission.COUNT_DRAWER: "count a drawer",
+    Permission.PICKUP_CASH: "take a pickup to the safe (a lead cashier must)",
+    Permission.APPROVE_VARIANCE: "sign off a drawer difference (a lead cashier must)",
+    Permission.REOPEN_DRAWER: "reopen a counted drawer (a lead cashier must)",
+    Permission.CLOSE_DAY: "close the business day (a lead cashier must)",
+    Permission.MAKE_DEPOSIT: "prepare the deposit (a lead cashier must)",
+    Permission.RUN_REPORTS: "run cash reports",
 }
 
 

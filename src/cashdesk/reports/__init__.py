@@ -1,1 +1,2 @@
-"""Documents rendered with reportlab (receipts, and the reports built on them)."""
+"""Documents rendered with reportlab (receipts, licenses, day reports) from the services'
+plain dataclasses, and GL exports."""

@@ -1,4 +1,9 @@
-"""Opening a drawer session: the cashier confirms the starting bank."""
+"""Opening a drawer session: the cashier counts the starting bank by denomination.
+
+Also the business-date rule shared by every posting: a business date that the day close has
+locked is over, so anything done after it (late receipts, a new drawer) belongs to the next
+date that is not closed.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from cashdesk.domain.drawer import CashCount
 from cashdesk.domain.money import Money
-from cashdesk.domain.roles import Operator, Permission
-from cashdesk.errors import StateError, ValidationError
+from cashdesk.domain.roles import Operator, Permission, may
+from cashdesk.errors import PermissionDenied, StateError, ValidationError
 from cashdesk.services.context import ServiceContext
+from cashdesk.store.drawer_models import BusinessDayRow, DrawerPickupRow
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import DrawerSession, Receipt, TenderRow
 
@@ -28,9 +35,11 @@ class DrawerInfo:
     business_date: dt.date
     opening_bank: Money
     status: str
+    shared: bool = False
+    handed_from_id: str | None = None
 
 
-def _info(row: DrawerSession) -> DrawerInfo:
+def drawer_info(row: DrawerSession) -> DrawerInfo:
     return DrawerInfo(
         id=row.id,
         drawer=row.drawer,
@@ -39,7 +48,97 @@ def _info(row: DrawerSession) -> DrawerInfo:
         business_date=row.business_date,
         opening_bank=Money(cents=row.opening_bank_cents),
         status=row.status,
+        shared=row.shared,
+        handed_from_id=row.handed_from_id,
     )
+
+
+_info = drawer_info
+
+
+def is_closed_day(s: Session, workstation_id: str, day: dt.date) -> bool:
+    return s.get(BusinessDayRow, (workstation_id, day)) is not None
+
+
+def business_date_for(s: Session, ctx: ServiceContext, moment: dt.datetime) -> dt.date:
+    """The city's local date of ``moment``, moved past every date already closed here."""
+    day = ctx.business_date(moment)
+    closed = set(
+        s.scalars(
+            select(BusinessDayRow.business_date).where(
+                BusinessDayRow.workstation_id == ctx.workstation_id,
+                BusinessDayRow.business_date >= day,
+            )
+        )
+    )
+    while day in closed:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def insert_session(
+    ctx: ServiceContext,
+    s: Session,
+    operator: Operator,
+    *,
+    drawer: str,
+    bank: Money,
+    now: dt.datetime,
+    count: CashCount | None,
+    shared: bool = False,
+    handed_from_id: str | None = None,
+) -> DrawerSession:
+    """A new open session (the caller's transaction), audited and in the outbox."""
+    existing = open_session_row(s, ctx.workstation_id, drawer)
+    if existing is not None:
+        raise StateError(f"Drawer {drawer} is already open for {existing.cashier.full_name}.")
+    row = DrawerSession(
+        workstation_id=ctx.workstation_id,
+        drawer=drawer,
+        cashier_id=operator.user_id,
+        business_date=business_date_for(s, ctx, now),
+        opened_at=now,
+        opening_bank_cents=bank.cents,
+        status="open",
+        shared=shared,
+        handed_from_id=handed_from_id,
+        opening_count=count.as_dict() if count is not None else None,
+    )
+    s.add(row)
+    s.flush()
+    ctx.audit(
+        s,
+        action="drawer_open",
+        actor_id=operator.user_id,
+        subject=row.id,
+        at=now,
+        drawer=drawer,
+        opening_bank=bank.plain(),
+        opening_count=row.opening_count,
+        shared=shared,
+        handed_from=handed_from_id,
+    )
+    ctx.enqueue(
+        s,
+        kind="drawer_session",
+        subject_id=row.id,
+        at=now,
+        payload={
+            "id": row.id,
+            "workstation": row.workstation_id,
+            "drawer": drawer,
+            "cashier": operator.username,
+            "business_date": row.business_date.isoformat(),
+            "opened_at": now.isoformat(),
+            "opening_bank_cents": bank.cents,
+            "opening_count": row.opening_count,
+            "shared": shared,
+            "handed_from": handed_from_id,
+            "status": "open",
+        },
+    )
+    s.refresh(row, ["cashier"])
+    return row
 
 
 def open_session_row(s: Session, workstation_id: str, drawer: str) -> DrawerSession | None:
@@ -62,79 +161,82 @@ class DrawerService:
             return _info(row) if row else None
 
     def open_drawer(
-        self, operator: Operator, *, opening_bank: Money | None = None, drawer: str = DEFAULT_DRAWER
+        self,
+        operator: Operator,
+        *,
+        opening_bank: Money | None = None,
+        drawer: str = DEFAULT_DRAWER,
+        count: CashCount | None = None,
+        shared: bool = False,
     ) -> DrawerInfo:
+        """Open ``drawer`` for ``operator``. With ``count`` (the starting bank counted by
+        denomination) its total must be the bank: ``opening_bank`` or the policy's $200.00.
+        A ``shared`` drawer takes receipts from every signed-in cashier, each attributed."""
         operator.require(Permission.OPEN_DRAWER)
         bank = opening_bank if opening_bank is not None else self.ctx.config.drawer.starting_bank
         if bank.is_negative:
             raise ValidationError("The starting bank cannot be negative.")
+        if count is not None and count.total != bank:
+            raise ValidationError(
+                f"The starting bank counts {count.total}; it must be {bank}. Count it again."
+            )
         now = self.ctx.now()
         try:
             with transaction(self.ctx.sessions) as s:
-                existing = open_session_row(s, self.ctx.workstation_id, drawer)
-                if existing is not None:
-                    raise StateError(
-                        f"Drawer {drawer} is already open for {existing.cashier.full_name}."
-                    )
-                row = DrawerSession(
-                    workstation_id=self.ctx.workstation_id,
-                    drawer=drawer,
-                    cashier_id=operator.user_id,
-                    business_date=self.ctx.business_date(now),
-                    opened_at=now,
-                    opening_bank_cents=bank.cents,
-                    status="open",
-                )
-                s.add(row)
-                s.flush()
-                self.ctx.audit(
+                row = insert_session(
+                    self.ctx,
                     s,
-                    action="drawer_open",
-                    actor_id=operator.user_id,
-                    subject=row.id,
+                    operator,
                     drawer=drawer,
-                    opening_bank=bank.plain(),
+                    bank=bank,
+                    now=now,
+                    count=count,
+                    shared=shared,
                 )
-                self.ctx.enqueue(
-                    s,
-                    kind="drawer_session",
-                    subject_id=row.id,
-                    payload={
-                        "id": row.id,
-                        "workstation": row.workstation_id,
-                        "drawer": drawer,
-                        "cashier": operator.username,
-                        "business_date": row.business_date.isoformat(),
-                        "opened_at": now.isoformat(),
-                        "opening_bank_cents": bank.cents,
-                        "status": "open",
-                    },
-                )
-                s.refresh(row, ["cashier"])
                 info = _info(row)
         except IntegrityError:
             # Two windows raced past the check above; the partial unique index kept one.
             raise StateError(f"Drawer {drawer} is already open.") from None
         return info
 
-    def expected_cash(self, session_id: str) -> Money:
-        """Starting bank plus cash kept on posted receipts (change already given back)."""
+    def expected_cash(self, operator: Operator, session_id: str) -> Money:
+        """Starting bank plus cash kept on posted receipts (change already given back), less
+        pickups. Blind count: only a supervisor sees it, and never for a drawer they are
+        still working (the counts show expected figures once submitted)."""
         with self.ctx.sessions() as s:
             row = s.get(DrawerSession, session_id)
             if row is None:
                 raise ValidationError("No such drawer session.")
-            cash_in = s.scalar(
-                select(func.coalesce(func.sum(TenderRow.amount_cents), 0))
-                .join(Receipt, Receipt.id == TenderRow.receipt_id)
-                .where(
-                    Receipt.drawer_session_id == session_id,
-                    Receipt.status == "posted",
-                    TenderRow.kind == "cash",
+            if not may(operator.role, Permission.RUN_REPORTS) or (
+                row.status == "open" and row.cashier_id == operator.user_id
+            ):
+                raise PermissionDenied(
+                    "Expected drawer totals stay hidden until the drawer is counted."
                 )
-            )
-            change = s.scalar(
-                select(func.coalesce(func.sum(Receipt.change_cents), 0)).where(
-                    Receipt.drawer_session_id == session_id, Receipt.status == "posted"
-                )
-            )
-            return Money(cents=row.opening_bank_cents + int(cash_in or 0) - int(change or 0))
+            return expected_cash_of(s, row)
+
+
+def expected_cash_of(s: Session, row: DrawerSession) -> Money:
+    """Cash that should be in the drawer of session ``row`` now."""
+    cash_in = s.scalar(
+        select(func.coalesce(func.sum(TenderRow.amount_cents), 0))
+        .join(Receipt, Receipt.id == TenderRow.receipt_id)
+        .where(
+            Receipt.drawer_session_id == row.id,
+            Receipt.status == "posted",
+            TenderRow.kind == "cash",
+        )
+    )
+    change = s.scalar(
+        select(func.coalesce(func.sum(Receipt.change_cents), 0)).where(
+            Receipt.drawer_session_id == row.id, Receipt.status == "posted"
+        )
+    )
+    pickups = s.scalar(
+        select(func.coalesce(func.sum(DrawerPickupRow.amount_cents), 0)).where(
+            DrawerPickupRow.session_id == row.id
+        )
+    )
+    return Money(
+        cents=row.opening_bank_cents + int(cash_in or 0) - int(change or 0) - int(pickups or 0)
+    )

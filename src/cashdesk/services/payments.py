@@ -29,9 +29,10 @@ from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.devices import pole_line
 from cashdesk.services.documents import receipt_document
-from cashdesk.services.drawers import DEFAULT_DRAWER, open_session_row
+from cashdesk.services.drawers import DEFAULT_DRAWER, business_date_for, open_session_row
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import (
+    DrawerSession,
     JournalEntry,
     JournalLineRow,
     Receipt,
@@ -194,10 +195,10 @@ class PaymentService:
             session_row = open_session_row(s, self.ctx.workstation_id, drawer)
             if session_row is None:
                 raise StateError("Open a drawer before taking payments.")
-            if session_row.cashier_id != operator.user_id:
+            if session_row.cashier_id != operator.user_id and not session_row.shared:
                 raise StateError(
                     f"Drawer {drawer} is open for {session_row.cashier.full_name}; "
-                    "it must be handed over before you take payments on it."
+                    "it must be handed over or shared before you take payments on it."
                 )
             for posting_check in self.checks:
                 posting_check(s, final, operator)
@@ -209,7 +210,8 @@ class PaymentService:
                 seq=seq,
                 drawer_session_id=session_row.id,
                 cashier_id=operator.user_id,
-                business_date=self.ctx.business_date(now),
+                # After the day close, late receipts belong to the next business date.
+                business_date=business_date_for(s, self.ctx, now),
                 posted_at=now,
                 payer=final.payer[:120],
                 total_cents=final.total.cents,
@@ -375,7 +377,8 @@ class PaymentService:
             row = self._load(s, number)
             if row.status == "voided":
                 raise StateError(f"Receipt {row.number} is already voided.")
-            if row.business_date != self.ctx.business_date(now):
+            today = business_date_for(s, self.ctx, now)  # a closed day is locked
+            if row.business_date != today:
                 raise StateError(
                     f"Receipt {row.number} is from {row.business_date:%Y-%m-%d}; only today's "
                     "receipts can be voided."
@@ -387,6 +390,12 @@ class PaymentService:
             )
             if original is None:
                 raise StateError(f"Receipt {row.number} has no journal entry to reverse.")
+            drawer_row = s.get(DrawerSession, row.drawer_session_id)
+            if drawer_row is not None and drawer_row.status != "open":
+                raise StateError(
+                    f"Receipt {row.number}'s drawer has been counted; a lead cashier must "
+                    "reopen it before the void, so the count stays right."
+                )
             lines = tuple(
                 JournalLine(
                     account=jl.account,
@@ -406,7 +415,7 @@ class PaymentService:
                 kind="void",
                 receipt_id=row.id,
                 workstation_id=self.ctx.workstation_id,
-                business_date=self.ctx.business_date(now),
+                business_date=today,
                 posted_at=now,
                 description=f"Void of receipt {row.number}: {reason}"[:200],
             )

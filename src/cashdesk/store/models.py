@@ -120,6 +120,14 @@ class DrawerSession(Base):
     opening_bank_cents: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(12), default="open")
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Drawer lifecycle (issue 4): several cashiers may take receipts on a shared drawer; a
+    # handoff names the session it took over; the opening count by denomination; the deposit.
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
+    handed_from_id: Mapped[str | None] = mapped_column(
+        ForeignKey("drawer_sessions.id"), nullable=True
+    )
+    opening_count: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    deposit_id: Mapped[str | None] = mapped_column(ForeignKey("deposits.id"), nullable=True)
 
     cashier: Mapped[User] = relationship()
 
@@ -293,3 +301,6 @@ from cashdesk.store import license_models  # noqa: E402,F401
 
 # isort: split
 from cashdesk.store import records_models  # noqa: E402,F401
+
+# isort: split
+from cashdesk.store import drawer_models  # noqa: E402,F401

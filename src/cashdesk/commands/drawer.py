@@ -1,0 +1,98 @@
+"""``cashdesk export journal`` and ``cashdesk report daily|x|z|deposit``.
+
+Both sign in first (``--user``; the password from $CASHDESK_PASSWORD or a prompt), since the
+figures are for supervisors and auditors (the run-reports permission), and the sign-in is
+audited like any other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cashdesk.commands.common import opened_desk
+
+if TYPE_CHECKING:
+    from cashdesk.app import Cashdesk
+    from cashdesk.domain.roles import Operator
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-26") from None
+
+
+def _common(parser: Any) -> None:
+    parser.add_argument("--date", type=_date, required=True, help="business date, YYYY-MM-DD")
+    parser.add_argument("--out", type=Path, required=True, help="the file to write")
+    parser.add_argument("--user", required=True, help="who runs it (a lead, admin or auditor)")
+
+
+def register(sub: Any) -> None:
+    export = sub.add_parser("export", help="export the day's journal for the ERP")
+    kinds = export.add_subparsers(dest="export_kind", required=True)
+    journal = kinds.add_parser("journal", help="the day's GL journal (provisional until closed)")
+    _common(journal)
+    journal.add_argument("--format", choices=("csv", "beancount"), default="csv")
+    journal.set_defaults(handler=_export_journal)
+
+    report = sub.add_parser("report", help="render a cash report as a PDF")
+    report.add_argument("report_kind", choices=("daily", "x", "z", "deposit"))
+    _common(report)
+    report.set_defaults(handler=_report)
+
+
+def _sign_in(desk: Cashdesk, user: str) -> Operator:
+    password = os.environ.get("CASHDESK_PASSWORD") or getpass.getpass(f"Password for {user}: ")
+    return desk.auth.sign_in(user, password)
+
+
+def _export_journal(args: argparse.Namespace) -> int:
+    from cashdesk.reports.journal import journal_beancount, journal_csv
+
+    with opened_desk(args) as desk:
+        operator = _sign_in(desk, args.user)
+        export = desk.day_reports.journal(operator, args.date)
+    text = journal_csv(export) if args.format == "csv" else journal_beancount(export)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    state = "PROVISIONAL (the day is not closed)" if export.provisional else "closed"
+    print(f"{len(export.lines)} journal lines for {args.date} ({state}) written to {args.out}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from cashdesk.commands.quote import refuse
+    from cashdesk.reports.day import render_day_report
+    from cashdesk.reports.deposit import render_deposit_slip
+
+    with opened_desk(args) as desk:
+        operator = _sign_in(desk, args.user)
+        kind = args.report_kind
+        if kind == "deposit":
+            slips = desk.day_reports.deposit_slips(operator, args.date)
+            if not slips:
+                return refuse(f"No deposit was made for {args.date}.")
+            paths = []
+            for i, slip in enumerate(slips):
+                out = (
+                    args.out if i == 0 else args.out.with_stem(f"{args.out.stem}-{slip.bag_number}")
+                )
+                paths.append(render_deposit_slip(slip, out))
+        else:
+            if kind == "daily":
+                report = desk.day_reports.daily(operator, args.date)
+            elif kind == "x":
+                report = desk.day_reports.x_report(operator, args.date)
+            else:
+                report = desk.day_reports.z_report(operator, args.date)
+            paths = [render_day_report(report, args.out)]
+    for path in paths:
+        print(f"written {path}")
+    return 0

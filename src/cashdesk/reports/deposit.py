@@ -1,0 +1,89 @@
+"""The deposit slip for the city's operating account: currency, coin, every check and money
+order one by one, the totals and the bag number."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reportlab.platypus import Paragraph
+
+from cashdesk.reports.pdf import build, esc, spacer, styles, table
+from cashdesk.services.day_reports import DepositSlip
+
+
+def render_deposit_slip(slip: DepositSlip, path: Path) -> Path:
+    st = styles()
+    lines = slip.cash.lines()
+    currency = [ln for ln in lines if ln.denomination.is_currency]
+    coin = [ln for ln in lines if not ln.denomination.is_currency]
+    story: list[Any] = [
+        Paragraph(esc(slip.account_name), st["subtitle"]),
+        Paragraph(esc(f"Deposit slip · bag {slip.bag_number}"), st["title"]),
+        Paragraph(
+            esc(
+                f"Business date {slip.business_date:%Y-%m-%d} · workstation {slip.workstation} · "
+                f"prepared by {slip.prepared_by} at {slip.prepared_at}"
+            ),
+            st["body"],
+        ),
+        spacer(),
+        table(
+            ["Deposit", "Amount"],
+            [
+                ["Currency", str(slip.currency)],
+                ["Coin", str(slip.coin)],
+                [f"Checks and money orders ({len(slip.items)})", str(slip.checks)],
+                ["Total deposit", str(slip.total)],
+            ],
+            widths=[3.0, 1.5],
+            numeric=[1],
+            total_row=True,
+        ),
+        Paragraph("Currency", st["h2"]),
+        table(
+            ["Denomination", "Pieces", "Amount"],
+            [[ln.denomination.label, ln.pieces, str(ln.amount)] for ln in currency]
+            + [["Currency total", "", str(slip.currency)]],
+            widths=[2.6, 0.9, 1.2],
+            numeric=[1, 2],
+            total_row=True,
+        ),
+        Paragraph("Coin (loose and rolled)", st["h2"]),
+        table(
+            ["Denomination", "Pieces / rolls", "Amount"],
+            [[ln.denomination.label, ln.pieces, str(ln.amount)] for ln in coin]
+            + [["Coin total", "", str(slip.coin)]],
+            widths=[2.6, 0.9, 1.2],
+            numeric=[1, 2],
+            total_row=True,
+        ),
+        Paragraph("Checks and money orders", st["h2"]),
+        table(
+            ["#", "Kind", "Number", "Account", "Receipt", "Payer", "Amount"],
+            [
+                [
+                    i,
+                    item.kind.label,
+                    item.number,
+                    item.account,
+                    item.receipt_number,
+                    item.payer,
+                    str(item.amount),
+                ]
+                for i, item in enumerate(slip.items, start=1)
+            ]
+            + [["", "Checks total", "", "", "", "", str(slip.checks)]],
+            widths=[0.3, 0.95, 0.8, 0.8, 1.05, 2.1, 1.0],
+            numeric=[0, 6],
+            total_row=True,
+        ),
+        Paragraph("Drawers in this bag", st["h2"]),
+        *[Paragraph(esc(label), st["body"]) for label in slip.sessions],
+        spacer(18),
+        Paragraph(
+            "Prepared by ______________________    Verified by ______________________", st["body"]
+        ),
+    ]
+    footer = f"{slip.account_name} · bag {slip.bag_number} · {slip.business_date}"
+    return build(path, story, title=f"Deposit slip {slip.bag_number}", footer=footer)
