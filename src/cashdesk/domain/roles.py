@@ -31,26 +31,67 @@ class Permission(enum.StrEnum):
     REPRINT_RECEIPT = "reprint_receipt"
     VIEW_ALL_RECEIPTS = "view_all_receipts"
     MANAGE_USERS = "manage_users"
+    # A cashier asks for a void; a lead's approval (services/approvals.py) carries it out.
+    REQUEST_VOID = "request_void"
+    APPROVE_OVERRIDE = "approve_override"
+    UNLOCK_USER = "unlock_user"
+    VIEW_ALL_DRAWERS = "view_all_drawers"
+    SEE_CHECK_ACCOUNTS = "see_check_accounts"
+    VIEW_AUDIT = "view_audit"
+    EXPORT_AUDIT = "export_audit"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CASHIER: frozenset(
-        {Permission.TAKE_PAYMENT, Permission.OPEN_DRAWER, Permission.REPRINT_RECEIPT}
+        {
+            Permission.TAKE_PAYMENT,
+            Permission.OPEN_DRAWER,
+            Permission.REPRINT_RECEIPT,
+            Permission.REQUEST_VOID,
+        }
     ),
     Role.LEAD: frozenset(
         {
             Permission.TAKE_PAYMENT,
             Permission.OPEN_DRAWER,
             Permission.REPRINT_RECEIPT,
+            Permission.REQUEST_VOID,
             Permission.VOID_RECEIPT,
             Permission.VIEW_ALL_RECEIPTS,
+            Permission.APPROVE_OVERRIDE,
+            Permission.UNLOCK_USER,
+            Permission.VIEW_ALL_DRAWERS,
+            # Returned-check work needs the whole account number; only leads do it.
+            Permission.SEE_CHECK_ACCOUNTS,
         }
     ),
     # The finance administrator manages the system but does not handle cash, so a drawer
     # stays attributable to the people who count it.
-    Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.VIEW_ALL_RECEIPTS}),
-    Role.AUDITOR: frozenset({Permission.VIEW_ALL_RECEIPTS}),
+    Role.ADMIN: frozenset(
+        {
+            Permission.MANAGE_USERS,
+            Permission.UNLOCK_USER,
+            Permission.VIEW_ALL_RECEIPTS,
+            Permission.VIEW_ALL_DRAWERS,
+            Permission.VIEW_AUDIT,
+            Permission.EXPORT_AUDIT,
+        }
+    ),
+    Role.AUDITOR: frozenset(
+        {
+            Permission.VIEW_ALL_RECEIPTS,
+            Permission.VIEW_ALL_DRAWERS,
+            Permission.VIEW_AUDIT,
+            Permission.EXPORT_AUDIT,
+        }
+    ),
 }
+
+# What a user flagged for training may still do: everything else has a real effect (a drawer
+# session on the ledger, a void, an approval) and is refused whatever the role grants.
+TRAINING_PERMISSIONS = frozenset(
+    {Permission.TAKE_PAYMENT, Permission.REPRINT_RECEIPT, Permission.VIEW_ALL_RECEIPTS}
+)
 
 _WHAT = {
     Permission.TAKE_PAYMENT: "take payments",
@@ -59,11 +100,22 @@ _WHAT = {
     Permission.REPRINT_RECEIPT: "reprint receipts",
     Permission.VIEW_ALL_RECEIPTS: "see other cashiers' receipts",
     Permission.MANAGE_USERS: "manage users",
+    Permission.REQUEST_VOID: "ask for a void",
+    Permission.APPROVE_OVERRIDE: "approve overrides (a lead cashier must)",
+    Permission.UNLOCK_USER: "unlock accounts",
+    Permission.VIEW_ALL_DRAWERS: "see other cashiers' drawers",
+    Permission.SEE_CHECK_ACCOUNTS: "see whole check account numbers",
+    Permission.VIEW_AUDIT: "read the audit trail",
+    Permission.EXPORT_AUDIT: "export the audit trail",
 }
 
 
 def may(role: Role, permission: Permission) -> bool:
     return permission in _GRANTS[role]
+
+
+def granted(role: Role) -> frozenset[Permission]:
+    return _GRANTS[role]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +128,16 @@ class Operator:
     role: Role
     training: bool = False
 
+    def may(self, permission: Permission) -> bool:
+        if self.training and permission not in TRAINING_PERMISSIONS:
+            return False
+        return may(self.role, permission)
+
     def require(self, permission: Permission) -> None:
+        if self.training and permission not in TRAINING_PERMISSIONS:
+            raise PermissionDenied(
+                f"{self.full_name} is in training and may not {_WHAT[permission]}."
+            )
         if not may(self.role, permission):
             raise PermissionDenied(
                 f"{self.full_name} ({self.role.label}) may not {_WHAT[permission]}."

@@ -266,6 +266,12 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(64), default="")
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The hash chain (services/audit.py): each entry holds its predecessor's hash and its own,
+    # SHA-256 over the canonical JSON of its fields. Set by ServiceContext.audit only.
+    prev_hash: Mapped[str] = mapped_column(String(64), server_default="")
+    entry_hash: Mapped[str] = mapped_column(String(64), server_default="")
+
+    __table_args__ = (Index("ix_audit_log_at", "at"), Index("ix_audit_log_action", "action"))
 
 
 class OutboxRow(Base):
@@ -287,3 +293,4 @@ class OutboxRow(Base):
 # Tables defined in other modules register on Base when imported; importing them here keeps
 # one place (this module) that Alembic and the app load to see the whole schema.
 from cashdesk.store import reference_models  # noqa: E402,F401
+from cashdesk.store import security_models  # noqa: E402,F401
