@@ -15,11 +15,16 @@ from cashdesk.devices.simulated import simulated_devices
 from cashdesk.domain.roles import Role
 from cashdesk.events import EventBus
 from cashdesk.resources import city_dir
+from cashdesk.services.approvals import ApprovalService
+from cashdesk.services.audit import AuditService
 from cashdesk.services.auth import AuthService
 from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.drawers import DrawerService
 from cashdesk.services.payments import PaymentService
+from cashdesk.services.session import TerminalSession
+from cashdesk.services.training import TrainingService
+from cashdesk.services.users import UserService
 from cashdesk.store import migrate
 from cashdesk.store.engine import make_engine, make_session_factory, transaction
 from cashdesk.store.models import User, Workstation
@@ -46,6 +51,11 @@ class Cashdesk:
     catalog: CatalogService
     drawers: DrawerService
     payments: PaymentService
+    users: UserService
+    approvals: ApprovalService
+    audit: AuditService
+    terminal: TerminalSession
+    training: TrainingService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -74,13 +84,25 @@ def open_cashdesk(
         events=EventBus(),
     )
     catalog = CatalogService(ctx)
+    auth = AuthService(ctx, hasher)
+    payments = PaymentService(ctx, catalog)
+    training = TrainingService(ctx, payments)
+    payments.training_poster = training.post
+    audit = AuditService(ctx)
+    if upgrade:
+        audit.record_config(config)
     return Cashdesk(
         ctx=ctx,
         engine=engine,
-        auth=AuthService(ctx, hasher),
+        auth=auth,
         catalog=catalog,
         drawers=DrawerService(ctx),
-        payments=PaymentService(ctx, catalog),
+        payments=payments,
+        users=UserService(ctx, auth),
+        approvals=ApprovalService(ctx, auth),
+        audit=audit,
+        terminal=TerminalSession(ctx, auth),
+        training=training,
     )
 
 

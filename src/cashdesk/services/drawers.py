@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from cashdesk.domain.money import Money
 from cashdesk.domain.roles import Operator, Permission
-from cashdesk.errors import StateError, ValidationError
+from cashdesk.errors import PermissionDenied, StateError, ValidationError
 from cashdesk.services.context import ServiceContext
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import DrawerSession, Receipt, TenderRow
@@ -117,12 +117,39 @@ class DrawerService:
             raise StateError(f"Drawer {drawer} is already open.") from None
         return info
 
-    def expected_cash(self, session_id: str) -> Money:
-        """Starting bank plus cash kept on posted receipts (change already given back)."""
+    def drawers(
+        self, operator: Operator, *, business_date: dt.date | None = None
+    ) -> list[DrawerInfo]:
+        """Drawer sessions of a business date (today by default) at this workstation: a
+        cashier sees only their own; leads, administrators and auditors see all."""
+        with self.ctx.sessions() as s:
+            query = (
+                select(DrawerSession)
+                .where(
+                    DrawerSession.workstation_id == self.ctx.workstation_id,
+                    DrawerSession.business_date == (business_date or self.ctx.business_date()),
+                )
+                .order_by(DrawerSession.opened_at)
+            )
+            if not operator.may(Permission.VIEW_ALL_DRAWERS):
+                query = query.where(DrawerSession.cashier_id == operator.user_id)
+            return [_info(row) for row in s.scalars(query)]
+
+    def expected_cash(self, session_id: str, *, operator: Operator | None = None) -> Money:
+        """Starting bank plus cash kept on posted receipts (change already given back).
+
+        Screens pass the ``operator``: a cashier may see only their own drawer's figure.
+        Services computing a close-out for an operator they have checked may omit it."""
         with self.ctx.sessions() as s:
             row = s.get(DrawerSession, session_id)
             if row is None:
                 raise ValidationError("No such drawer session.")
+            if (
+                operator is not None
+                and row.cashier_id != operator.user_id
+                and not operator.may(Permission.VIEW_ALL_DRAWERS)
+            ):
+                raise PermissionDenied("A cashier sees only their own drawers.")
             cash_in = s.scalar(
                 select(func.coalesce(func.sum(TenderRow.amount_cents), 0))
                 .join(Receipt, Receipt.id == TenderRow.receipt_id)

@@ -293,4 +293,6 @@ class OutboxRow(Base):
 # Tables defined in other modules register on Base when imported; importing them here keeps
 # one place (this module) that Alembic and the app load to see the whole schema.
 from cashdesk.store import reference_models  # noqa: E402,F401
+
+# isort: split
 from cashdesk.store import security_models  # noqa: E402,F401
