@@ -438,9 +438,11 @@ class PaymentService:
                 approver_id=approval.approver_id if approval else operator.user_id,
                 subject=row.number,
                 at=now,
-                **(approval.audit_details() if approval else {}),
-                reason=reason,
-                total=Money(cents=row.total_cents).plain(),
+                **{
+                    **(approval.audit_details() if approval else {}),
+                    "reason": reason,
+                    "total": Money(cents=row.total_cents).plain(),
+                },
             )
             self.ctx.enqueue(
                 s,
