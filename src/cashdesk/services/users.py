@@ -53,6 +53,14 @@ def _user(s: Session, username: str) -> User:
     return user
 
 
+def _check_acting(s: Session, operator: Operator) -> None:
+    """The operator object a screen holds may be stale: one disabled or locked since signing
+    in may not change accounts."""
+    me = s.get(User, operator.user_id)
+    if me is None or not me.active or me.locked:
+        raise PermissionDenied(f"{operator.full_name}'s account is no longer active.")
+
+
 class UserService:
     def __init__(self, ctx: ServiceContext, auth: AuthService) -> None:
         self.ctx = ctx
@@ -114,6 +122,7 @@ class UserService:
     def disable_user(self, operator: Operator, username: str, *, reason: str = "") -> UserInfo:
         operator.require(Permission.MANAGE_USERS)
         with transaction(self.ctx.sessions) as s:
+            _check_acting(s, operator)
             user = _user(s, username)
             if user.id == operator.user_id:
                 raise StateError("You cannot disable your own account.")
@@ -134,6 +143,7 @@ class UserService:
     def enable_user(self, operator: Operator, username: str) -> UserInfo:
         operator.require(Permission.MANAGE_USERS)
         with transaction(self.ctx.sessions) as s:
+            _check_acting(s, operator)
             user = _user(s, username)
             if user.active:
                 raise StateError(f"{user.full_name}'s account is already active.")
@@ -160,6 +170,7 @@ class UserService:
         if pin is not None:
             check_pin(pin)
         with transaction(self.ctx.sessions) as s:
+            _check_acting(s, operator)
             user = _user(s, username)
             if password is not None:
                 user.password_hash = self.auth.hasher.hash(password)
@@ -181,6 +192,7 @@ class UserService:
     def set_training(self, operator: Operator, username: str, training: bool) -> UserInfo:
         operator.require(Permission.MANAGE_USERS)
         with transaction(self.ctx.sessions) as s:
+            _check_acting(s, operator)
             user = _user(s, username)
             user.training = training
             self.ctx.audit(
@@ -197,6 +209,7 @@ class UserService:
         administrator for anyone)."""
         operator.require(Permission.UNLOCK_USER)
         with transaction(self.ctx.sessions) as s:
+            _check_acting(s, operator)
             user = _user(s, username)
             if not operator.may(Permission.MANAGE_USERS) and Role(user.role) not in LEAD_MAY_UNLOCK:
                 raise PermissionDenied(
