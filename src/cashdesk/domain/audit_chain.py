@@ -96,12 +96,14 @@ def verify_chain(links: Iterable[ChainLink], head: tuple[int, str] | None) -> Ch
                 else f"entries {expected_id} to {link.id - 1} are missing"
             )
             return ChainReport(False, count, last_id, expected_id, missing)
+        if expected_id is None and link.prev_hash != GENESIS:
+            # The first entry left links to one that is gone (a chain starts at GENESIS).
+            first = 1 if link.id > 1 else link.id
+            gone = f"entry {first} is" if link.id - first <= 1 else f"entries {first} to"
+            missing = gone if link.id - first <= 1 else f"{gone} {link.id - 1} are"
+            return ChainReport(False, 0, 0, first, f"{missing} missing from the start")
         if link.prev_hash != expected_prev:
-            problem = (
-                "the chain does not start here: earlier entries were deleted"
-                if expected_id is None
-                else f"its link to entry {last_id} does not match (that entry was changed)"
-            )
+            problem = f"its link to entry {last_id} does not match (that entry was changed)"
             return ChainReport(False, count, last_id, link.id, f"entry {link.id}: {problem}")
         if compute_hash(link) != link.entry_hash:
             return ChainReport(
