@@ -12,6 +12,7 @@ from cashdesk.clock import Clock, SystemClock
 from cashdesk.config import Config, default_db_path
 from cashdesk.devices.base import Devices
 from cashdesk.devices.simulated import simulated_devices
+from cashdesk.domain.privacy import refuse_card_numbers
 from cashdesk.domain.roles import Role
 from cashdesk.events import EventBus
 from cashdesk.resources import city_dir
@@ -86,6 +87,7 @@ def open_cashdesk(
     catalog = CatalogService(ctx)
     auth = AuthService(ctx, hasher)
     payments = PaymentService(ctx, catalog)
+    payments.checks.append(lambda _s, final, _op: refuse_card_numbers(final))
     training = TrainingService(ctx, payments)
     payments.training_poster = training.post
     audit = AuditService(ctx)

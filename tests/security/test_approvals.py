@@ -61,7 +61,7 @@ def test_cashier_void_with_a_leads_approval_records_who_asked_who_approved_and_w
         outbox = s.scalar(select(OutboxRow).where(OutboxRow.kind == "void"))
         assert outbox is not None and outbox.payload["approved_by"] == "lead"
     # One approval, one action.
-    with pytest.raises(StateError, match="already voided|used already"):
+    with pytest.raises(StateError, match=r"already voided|used already"):
         desk.payments.void_receipt(maria, counter.receipt, approval=approval)
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cashdesk.domain.privacy import redact_pans
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import AuthenticationError, PermissionDenied, StateError, ValidationError
 from cashdesk.services.auth import AuthService, operator_of
@@ -78,7 +79,7 @@ class Approval:
 
 
 def normalise_reason(reason: str) -> str:
-    reason = " ".join(reason.split())
+    reason = redact_pans(" ".join(reason.split()))
     if len(reason) < MIN_REASON:
         raise ValidationError("Give the reason for the override.")
     return reason[:200]

@@ -13,6 +13,7 @@ from cashdesk.clock import Clock, business_date
 from cashdesk.config import Config
 from cashdesk.devices.base import Devices
 from cashdesk.domain.audit_chain import GENESIS, ChainLink, compute_hash, plain_json
+from cashdesk.domain.privacy import redact_pans, redact_pans_in
 from cashdesk.events import EventBus
 from cashdesk.store.models import AuditEntry, OutboxRow
 from cashdesk.store.security_models import AuditChainHead
@@ -59,7 +60,9 @@ class ServiceContext:
         writer: the entry, the head and the caller's changes commit or roll back together.
         """
         moment = at or self.now()
-        clean = plain_json(details)
+        # Typed text reaches the trail (a user name tried, a reason): no card number may.
+        clean = redact_pans_in(plain_json(details))
+        subject = redact_pans(subject)
         head = _chain_head(session)
         link = ChainLink(
             id=head.last_id + 1,

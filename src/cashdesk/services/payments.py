@@ -21,7 +21,7 @@ from cashdesk import events
 from cashdesk.devices.document import ReceiptDocument, render_text
 from cashdesk.domain.gl import JournalLine, distribute, reverse
 from cashdesk.domain.money import Money
-from cashdesk.domain.privacy import shown_account
+from cashdesk.domain.privacy import redact_pans, shown_account
 from cashdesk.domain.receipt import FinalReceipt, ReceiptDraft
 from cashdesk.domain.roles import Operator, Permission, may
 from cashdesk.domain.tender import TenderKind
@@ -373,7 +373,7 @@ class PaymentService:
         else:
             operator.require(Permission.REQUEST_VOID)
             reason = reason or approval.reason
-        reason = " ".join(reason.split())
+        reason = redact_pans(" ".join(reason.split()))
         if len(reason) < MIN_VOID_REASON:
             raise ValidationError("Give the reason for the void.")
         now = self.ctx.now()
