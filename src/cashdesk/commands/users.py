@@ -13,6 +13,7 @@ from typing import Any
 
 from cashdesk.commands.common import opened_desk
 from cashdesk.commands.credentials import add_user_flag, read_secret, sign_in
+from cashdesk.commands.quote import refuse
 
 ROLES = ("cashier", "lead", "admin", "auditor")
 
@@ -82,8 +83,7 @@ def _add(args: argparse.Namespace) -> int:
     with opened_desk(args) as desk:
         if args.user is None:
             if args.role != "admin" or args.pin or args.training:
-                print("cashdesk: sign in with --user to add users (an administrator must).")
-                return 2
+                return refuse("sign in with --user to add users (an administrator must).")
             password = read_secret(f"New password for {args.username}", confirm=True)
             info = desk.users.add_first_admin(
                 username=args.username, full_name=args.name, password=password
