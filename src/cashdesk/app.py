@@ -12,9 +12,12 @@ from cashdesk.clock import Clock, SystemClock
 from cashdesk.config import Config, default_db_path
 from cashdesk.devices.base import Devices
 from cashdesk.devices.factory import build_devices
+from cashdesk.domain.privacy import refuse_card_numbers
 from cashdesk.domain.roles import Role
 from cashdesk.events import EventBus
 from cashdesk.resources import city_dir
+from cashdesk.services.approvals import ApprovalService
+from cashdesk.services.audit import AuditService
 from cashdesk.services.auth import AuthService
 from cashdesk.services.balancing import BalancingService
 from cashdesk.services.batches import BatchService
@@ -28,6 +31,9 @@ from cashdesk.services.lookup import LookupService
 from cashdesk.services.payments import PaymentService
 from cashdesk.services.programs import ProgramService
 from cashdesk.services.records import RecordsService
+from cashdesk.services.session import TerminalSession
+from cashdesk.services.training import TrainingService
+from cashdesk.services.users import UserService
 from cashdesk.store import migrate
 from cashdesk.store.engine import make_engine, make_session_factory, transaction
 from cashdesk.store.models import User, Workstation
@@ -62,6 +68,11 @@ class Cashdesk:
     batches: BatchService
     day_reports: DayReportService
     balancing: BalancingService
+    users: UserService
+    approvals: ApprovalService
+    audit: AuditService
+    terminal: TerminalSession
+    training: TrainingService
 
     def close(self) -> None:
         self.ctx.devices.close()
@@ -91,8 +102,12 @@ def open_cashdesk(
         events=EventBus(),
     )
     catalog = CatalogService(ctx)
+    auth = AuthService(ctx, hasher)
     drawers = DrawerService(ctx)
     payments = PaymentService(ctx, catalog)
+    payments.checks.append(lambda _s, final, _op: refuse_card_numbers(final))
+    training = TrainingService(ctx, payments)
+    payments.training_poster = training.post
     licenses = LicenseService(ctx, payments, documents_dir=path.parent / "documents")
     payments.checks.append(licenses.check_receipt)
     payments.posted_hooks.append(licenses.on_posted)
@@ -105,10 +120,13 @@ def open_cashdesk(
     )
     payments.posted_hooks.append(batches.record_batch_row)
     day_reports = DayReportService(ctx)
+    audit = AuditService(ctx)
+    if upgrade:
+        audit.record_config(config)
     return Cashdesk(
         ctx=ctx,
         engine=engine,
-        auth=AuthService(ctx, hasher),
+        auth=auth,
         catalog=catalog,
         drawers=drawers,
         payments=payments,
@@ -120,6 +138,11 @@ def open_cashdesk(
         batches=batches,
         day_reports=day_reports,
         balancing=BalancingService(ctx, day_reports),
+        users=UserService(ctx, auth),
+        approvals=ApprovalService(ctx, auth),
+        audit=audit,
+        terminal=TerminalSession(ctx, auth),
+        training=training,
     )
 
 

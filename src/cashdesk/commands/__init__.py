@@ -8,7 +8,7 @@ never import Qt.
 
 from __future__ import annotations
 
-from cashdesk.commands import devices, drawer, licenses, quote, records, store
+from cashdesk.commands import audit, devices, drawer, licenses, quote, records, store, users
 
-MODULES = [store, quote, licenses, devices, records, drawer]
+MODULES = [store, quote, licenses, devices, records, drawer, users, audit]
 quote.KIND_MODULES += [licenses, records]  # their `quote` kinds

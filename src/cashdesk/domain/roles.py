@@ -43,6 +43,14 @@ class Permission(enum.StrEnum):
     CLOSE_DAY = "close_day"
     MAKE_DEPOSIT = "make_deposit"
     RUN_REPORTS = "run_reports"
+    # A cashier asks for a void; a lead's approval (services/approvals.py) carries it out.
+    REQUEST_VOID = "request_void"
+    APPROVE_OVERRIDE = "approve_override"
+    UNLOCK_USER = "unlock_user"
+    VIEW_ALL_DRAWERS = "view_all_drawers"
+    SEE_CHECK_ACCOUNTS = "see_check_accounts"
+    VIEW_AUDIT = "view_audit"
+    EXPORT_AUDIT = "export_audit"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -54,6 +62,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.NO_SALE,
             Permission.IMPORT_PAYMENTS,
             Permission.COUNT_DRAWER,
+            Permission.REQUEST_VOID,
         }
     ),
     Role.LEAD: frozenset(
@@ -61,6 +70,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.TAKE_PAYMENT,
             Permission.OPEN_DRAWER,
             Permission.REPRINT_RECEIPT,
+            Permission.REQUEST_VOID,
             Permission.VOID_RECEIPT,
             Permission.VIEW_ALL_RECEIPTS,
             Permission.MANAGE_TAG_STOCK,
@@ -77,6 +87,11 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.CLOSE_DAY,
             Permission.MAKE_DEPOSIT,
             Permission.RUN_REPORTS,
+            Permission.APPROVE_OVERRIDE,
+            Permission.UNLOCK_USER,
+            Permission.VIEW_ALL_DRAWERS,
+            # Returned-check work needs the whole account number; only leads do it.
+            Permission.SEE_CHECK_ACCOUNTS,
         }
     ),
     # The finance administrator manages the system but does not handle cash, so a drawer
@@ -84,16 +99,33 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(
         {
             Permission.MANAGE_USERS,
+            Permission.UNLOCK_USER,
             Permission.VIEW_ALL_RECEIPTS,
+            Permission.VIEW_ALL_DRAWERS,
+            Permission.VIEW_AUDIT,
+            Permission.EXPORT_AUDIT,
             Permission.MANAGE_TAG_STOCK,
             Permission.LICENSE_REGISTER,
             Permission.RUN_REPORTS,
         }
     ),
     Role.AUDITOR: frozenset(
-        {Permission.VIEW_ALL_RECEIPTS, Permission.LICENSE_REGISTER, Permission.RUN_REPORTS}
+        {
+            Permission.VIEW_ALL_RECEIPTS,
+            Permission.VIEW_ALL_DRAWERS,
+            Permission.VIEW_AUDIT,
+            Permission.EXPORT_AUDIT,
+            Permission.LICENSE_REGISTER,
+            Permission.RUN_REPORTS,
+        }
     ),
 }
+
+# What a user flagged for training may still do: everything else has a real effect (a drawer
+# session on the ledger, a void, an approval) and is refused whatever the role grants.
+TRAINING_PERMISSIONS = frozenset(
+    {Permission.TAKE_PAYMENT, Permission.REPRINT_RECEIPT, Permission.VIEW_ALL_RECEIPTS}
+)
 
 _WHAT = {
     Permission.TAKE_PAYMENT: "take payments",
@@ -114,11 +146,22 @@ _WHAT = {
     Permission.CLOSE_DAY: "close the business day (a lead cashier must)",
     Permission.MAKE_DEPOSIT: "prepare the deposit (a lead cashier must)",
     Permission.RUN_REPORTS: "run cash reports",
+    Permission.REQUEST_VOID: "ask for a void",
+    Permission.APPROVE_OVERRIDE: "approve overrides (a lead cashier must)",
+    Permission.UNLOCK_USER: "unlock accounts",
+    Permission.VIEW_ALL_DRAWERS: "see other cashiers' drawers",
+    Permission.SEE_CHECK_ACCOUNTS: "see whole check account numbers",
+    Permission.VIEW_AUDIT: "read the audit trail",
+    Permission.EXPORT_AUDIT: "export the audit trail",
 }
 
 
 def may(role: Role, permission: Permission) -> bool:
     return permission in _GRANTS[role]
+
+
+def granted(role: Role) -> frozenset[Permission]:
+    return _GRANTS[role]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +174,16 @@ class Operator:
     role: Role
     training: bool = False
 
+    def may(self, permission: Permission) -> bool:
+        if self.training and permission not in TRAINING_PERMISSIONS:
+            return False
+        return may(self.role, permission)
+
     def require(self, permission: Permission) -> None:
+        if self.training and permission not in TRAINING_PERMISSIONS:
+            raise PermissionDenied(
+                f"{self.full_name} is in training and may not {_WHAT[permission]}."
+            )
         if not may(self.role, permission):
             raise PermissionDenied(
                 f"{self.full_name} ({self.role.label}) may not {_WHAT[permission]}."

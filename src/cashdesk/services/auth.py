@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from cashdesk.domain.roles import Operator, Role
+from cashdesk.domain.roles import Operator, Permission, Role
 from cashdesk.errors import AuthenticationError, ValidationError
 from cashdesk.services.context import ServiceContext
 from cashdesk.store.engine import transaction
@@ -14,6 +17,26 @@ from cashdesk.store.models import User
 
 MAX_FAILED_ATTEMPTS = 5
 MIN_PASSWORD_LENGTH = 10
+MIN_PIN_LENGTH, MAX_PIN_LENGTH = 4, 8
+
+
+def check_username(username: str) -> str:
+    username = username.strip().lower()
+    if not username.isidentifier() or not username.isascii() or len(username) > 40:
+        raise ValidationError("A user name is up to 40 letters, digits and underscores.")
+    return username
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"A password has at least {MIN_PASSWORD_LENGTH} characters.")
+    return password
+
+
+def check_pin(pin: str) -> str:
+    if not (pin.isascii() and pin.isdigit() and MIN_PIN_LENGTH <= len(pin) <= MAX_PIN_LENGTH):
+        raise ValidationError(f"A PIN is {MIN_PIN_LENGTH} to {MAX_PIN_LENGTH} digits.")
+    return pin
 
 
 def make_hasher(*, fast: bool = False) -> PasswordHasher:
@@ -48,20 +71,24 @@ class AuthService:
         password: str,
         pin: str | None = None,
         training: bool = False,
+        by: Operator | None = None,
     ) -> Operator:
-        username = username.strip().lower()
-        if not username.isidentifier():
-            raise ValidationError("A user name is letters, digits and underscores.")
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise ValidationError(f"A password has at least {MIN_PASSWORD_LENGTH} characters.")
-        if pin is not None and not (pin.isdigit() and 4 <= len(pin) <= 8):
-            raise ValidationError("A PIN is 4 to 8 digits.")
+        """A new user. ``by`` is the administrator creating it (UserService.add_user); None
+        only for provisioning by ``cashdesk init --demo`` and the first administrator."""
+        if by is not None:
+            by.require(Permission.MANAGE_USERS)
+        username = check_username(username)
+        check_password(password)
+        if pin is not None:
+            check_pin(pin)
+        if not full_name.strip():
+            raise ValidationError("Give the user's full name.")
         with transaction(self.ctx.sessions) as s:
             if s.scalar(select(User.id).where(User.username == username)) is not None:
                 raise ValidationError(f"The user name {username!r} is taken.")
             user = User(
                 username=username,
-                full_name=full_name.strip(),
+                full_name=full_name.strip()[:80],
                 role=role.value,
                 password_hash=self.hasher.hash(password),
                 pin_hash=self.hasher.hash(pin) if pin else None,
@@ -72,7 +99,15 @@ class AuthService:
             )
             s.add(user)
             s.flush()
-            self.ctx.audit(s, action="user_created", actor_id=None, subject=username, role=role)
+            self.ctx.audit(
+                s,
+                action="user_created",
+                actor_id=by.user_id if by else None,
+                subject=username,
+                role=role,
+                training=training,
+                pin=pin is not None,
+            )
             return operator_of(user)
 
     def sign_in(self, username: str, password: str) -> Operator:
@@ -80,37 +115,86 @@ class AuthService:
 
         The message never says whether the name or the password was wrong.
         """
-        username = username.strip().lower()
-        refused = AuthenticationError("User name or password is not right.")
         with transaction(self.ctx.sessions) as s:
-            user = s.scalar(select(User).where(User.username == username))
-            if user is None:
-                self.ctx.audit(s, action="sign_in_failed", actor_id=None, subject=username[:64])
-                raise_after = refused
-            elif not user.active:
-                raise_after = AuthenticationError(f"{user.full_name}'s account is disabled.")
-                self.ctx.audit(s, action="sign_in_failed", actor_id=user.id, reason="disabled")
-            elif user.locked:
-                raise_after = AuthenticationError(
-                    f"{user.full_name}'s account is locked after {MAX_FAILED_ATTEMPTS} failed "
-                    "attempts; a lead cashier or administrator must unlock it."
-                )
-                self.ctx.audit(s, action="sign_in_failed", actor_id=user.id, reason="locked")
-            elif not self._verify(user.password_hash, password):
-                user.failed_attempts += 1
-                user.locked = user.failed_attempts >= MAX_FAILED_ATTEMPTS
-                self.ctx.audit(
-                    s, action="sign_in_failed", actor_id=user.id, attempts=user.failed_attempts
-                )
-                raise_after = refused
-            else:
-                user.failed_attempts = 0
-                if self.hasher.check_needs_rehash(user.password_hash):
-                    user.password_hash = self.hasher.hash(password)
-                self.ctx.audit(s, action="sign_in", actor_id=user.id, subject=user.username)
-                return operator_of(user)
+            result = self.check_credentials(
+                s, username, password, kind="password", failed_action="sign_in_failed"
+            )
+            if isinstance(result, User):
+                self.ctx.audit(s, action="sign_in", actor_id=result.id, subject=result.username)
+                return operator_of(result)
         # Raised after the commit, so the failed attempt is recorded.
-        raise raise_after
+        raise result
+
+    def check_credentials(
+        self,
+        s: Session,
+        username: str,
+        secret: str,
+        *,
+        kind: Literal["password", "pin"],
+        failed_action: str,
+    ) -> User | AuthenticationError:
+        """Check a password or PIN inside the caller's transaction.
+
+        Returns the user, or the error to raise AFTER the transaction commits (so that the
+        failed attempt and its audit entry are kept). Password and PIN failures count
+        together: the fifth in a row locks the account until a lead or administrator
+        unlocks it.
+        """
+        username = username.strip().lower()
+        refused = AuthenticationError(
+            "User name or password is not right."
+            if kind == "password"
+            else "User name or PIN is not right."
+        )
+        user = s.scalar(select(User).where(User.username == username))
+        if user is None:
+            self.ctx.audit(s, action=failed_action, actor_id=None, subject=username[:64], via=kind)
+            return refused
+        if not user.active:
+            self.ctx.audit(
+                s, action=failed_action, actor_id=user.id, subject=user.username, reason="disabled"
+            )
+            return AuthenticationError(f"{user.full_name}'s account is disabled.")
+        if user.locked:
+            self.ctx.audit(
+                s, action=failed_action, actor_id=user.id, subject=user.username, reason="locked"
+            )
+            return AuthenticationError(
+                f"{user.full_name}'s account is locked after {MAX_FAILED_ATTEMPTS} failed "
+                "attempts; a lead cashier or administrator must unlock it."
+            )
+        stored = user.password_hash if kind == "password" else user.pin_hash
+        if stored is None:
+            self.ctx.audit(
+                s, action=failed_action, actor_id=user.id, subject=user.username, reason="no_pin"
+            )
+            return AuthenticationError(f"{user.full_name} has no PIN; sign in with the password.")
+        if not self._verify(stored, secret):
+            user.failed_attempts += 1
+            user.locked = user.failed_attempts >= MAX_FAILED_ATTEMPTS
+            self.ctx.audit(
+                s,
+                action=failed_action,
+                actor_id=user.id,
+                subject=user.username,
+                via=kind,
+                attempts=user.failed_attempts,
+                locked=user.locked,
+            )
+            if user.locked:
+                return AuthenticationError(
+                    f"That was the {MAX_FAILED_ATTEMPTS}th failed attempt: {user.full_name}'s "
+                    "account is now locked; a lead cashier or administrator must unlock it."
+                )
+            return refused
+        user.failed_attempts = 0
+        if self.hasher.check_needs_rehash(stored):
+            if kind == "password":
+                user.password_hash = self.hasher.hash(secret)
+            else:
+                user.pin_hash = self.hasher.hash(secret)
+        return user
 
     def sign_out(self, operator: Operator) -> None:
         with transaction(self.ctx.sessions) as s:

@@ -6,13 +6,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cashdesk.clock import Clock, business_date
 from cashdesk.config import Config
 from cashdesk.devices.base import Devices
+from cashdesk.domain.audit_chain import GENESIS, ChainLink, compute_hash, plain_json
+from cashdesk.domain.privacy import redact_pans, redact_pans_in
 from cashdesk.events import EventBus
 from cashdesk.store.models import AuditEntry, OutboxRow
+from cashdesk.store.security_models import AuditChainHead
+
+_CHAIN_KEY = "cashdesk.audit_chain"
 
 
 @dataclass(slots=True)
@@ -47,15 +53,42 @@ class ServiceContext:
         at: dt.datetime | None = None,
         **details: Any,
     ) -> AuditEntry:
-        entry = AuditEntry(
-            at=at or self.now(),
+        """Append an entry to the audit trail, hash-chained to the one before (by id).
+
+        Runs inside the caller's transaction, which the store begins IMMEDIATE (the write
+        lock is held from the start), so reading the chain's head here cannot race another
+        writer: the entry, the head and the caller's changes commit or roll back together.
+        """
+        moment = at or self.now()
+        # Typed text reaches the trail (a user name tried, a reason): no card number may.
+        clean = redact_pans_in(plain_json(details))
+        subject = redact_pans(subject)
+        head = _chain_head(session)
+        link = ChainLink(
+            id=head.last_id + 1,
+            at=moment,
             workstation_id=self.workstation_id,
             actor_id=actor_id,
             approver_id=approver_id,
             action=action,
             subject=subject,
-            details=details,
+            details=clean,
+            prev_hash=head.last_hash,
         )
+        entry_hash = compute_hash(link)
+        entry = AuditEntry(
+            id=link.id,
+            at=moment,
+            workstation_id=self.workstation_id,
+            actor_id=actor_id,
+            approver_id=approver_id,
+            action=action,
+            subject=subject,
+            details=clean,
+            prev_hash=link.prev_hash,
+            entry_hash=entry_hash,
+        )
+        head.last_id, head.last_hash = link.id, entry_hash
         session.add(entry)
         return entry
 
@@ -74,3 +107,26 @@ class ServiceContext:
         )
         session.add(row)
         return row
+
+
+def _chain_head(session: Session) -> AuditChainHead:
+    """The chain's head row for this transaction, read once per transaction."""
+    session.connection()  # begins the transaction if it has not begun
+    transaction = session.get_transaction()
+    cached = session.info.get(_CHAIN_KEY)
+    if cached is not None and cached[0] is transaction:
+        head: AuditChainHead = cached[1]
+        return head
+    with session.no_autoflush:
+        found = session.get(AuditChainHead, 1, populate_existing=True)
+        # An id past the head means a row written around this method; the next entry takes
+        # the id after it (so nothing collides) and `audit verify` reports the stray row.
+        top = int(session.scalar(select(func.max(AuditEntry.id))) or 0)
+    if found is None:
+        last_hash = session.scalar(select(AuditEntry.entry_hash).where(AuditEntry.id == top))
+        found = AuditChainHead(id=1, last_id=top, last_hash=last_hash or GENESIS)
+        session.add(found)
+    elif top > found.last_id:
+        found.last_id = top
+    session.info[_CHAIN_KEY] = (transaction, found)
+    return found

@@ -199,6 +199,24 @@ class DrawerService:
             raise StateError(f"Drawer {drawer} is already open.") from None
         return info
 
+    def drawers(
+        self, operator: Operator, *, business_date: dt.date | None = None
+    ) -> list[DrawerInfo]:
+        """Drawer sessions of a business date (today by default) at this workstation: a
+        cashier sees only their own; leads, administrators and auditors see all."""
+        with self.ctx.sessions() as s:
+            query = (
+                select(DrawerSession)
+                .where(
+                    DrawerSession.workstation_id == self.ctx.workstation_id,
+                    DrawerSession.business_date == (business_date or self.ctx.business_date()),
+                )
+                .order_by(DrawerSession.opened_at)
+            )
+            if not operator.may(Permission.VIEW_ALL_DRAWERS):
+                query = query.where(DrawerSession.cashier_id == operator.user_id)
+            return [_info(row) for row in s.scalars(query)]
+
     def expected_cash(self, operator: Operator, session_id: str) -> Money:
         """Starting bank plus cash kept on posted receipts (change already given back), less
         pickups. Blind count: only a supervisor sees it, and never for a drawer they are

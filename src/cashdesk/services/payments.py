@@ -21,10 +21,12 @@ from cashdesk import events
 from cashdesk.devices.document import ReceiptDocument, render_text
 from cashdesk.domain.gl import JournalLine, distribute, reverse
 from cashdesk.domain.money import Money
+from cashdesk.domain.privacy import redact_pans, shown_account
 from cashdesk.domain.receipt import FinalReceipt, ReceiptDraft
 from cashdesk.domain.roles import Operator, Permission, may
 from cashdesk.domain.tender import TenderKind
 from cashdesk.errors import DeviceError, NotFound, PermissionDenied, StateError, ValidationError
+from cashdesk.services.approvals import Approval, OverrideAction, use_approval
 from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.devices import pole_line
@@ -158,6 +160,25 @@ PostedHook = Callable[[Session, Receipt, FinalReceipt, Operator], None]
 # A void-hook runs inside the void's transaction after the receipt is marked voided; it undoes
 # what a posted-hook recorded (a bill item paid...) or raises a CashdeskError to refuse the void.
 VoidHook = Callable[[Session, Receipt, Operator], None]
+# Posts a training user's receipt apart from the real ones (services/training.py).
+TrainingPoster = Callable[[Operator, FinalReceipt], "PostedReceipt"]
+
+
+@dataclass(frozen=True, slots=True)
+class TenderView:
+    kind: str
+    label: str
+    amount: Money
+    detail: str  # check number and account (masked unless the viewer may see it), card ****1234
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptDetail:
+    summary: ReceiptSummary
+    lines: tuple[tuple[str, str, Money], ...]  # (description, reference, amount)
+    tenders: tuple[TenderView, ...]
+    change: Money
+    void_reason: str
 
 
 class PaymentService:
@@ -167,6 +188,7 @@ class PaymentService:
         self.checks: list[PostingCheck] = []
         self.posted_hooks: list[PostedHook] = []
         self.void_hooks: list[VoidHook] = []
+        self.training_poster: TrainingPoster | None = None
 
     # -- posting ------------------------------------------------------------------------
     def post_payment(
@@ -189,6 +211,11 @@ class PaymentService:
             if line.gl_account not in accounts:
                 raise ValidationError(f"{line.code}: GL account {line.gl_account} is not known.")
         journal = distribute(final.lines)  # validates balance before anything is written
+        if operator.training:
+            # Never a real receipt: no journal, drawer, deposit, outbox or posted-hooks.
+            if self.training_poster is None:
+                raise StateError("Training mode is not available at this workstation.")
+            return self.training_poster(operator, final)
 
         now = self.ctx.now()
         with transaction(self.ctx.sessions) as s:
@@ -366,15 +393,37 @@ class PaymentService:
         return error is None
 
     # -- voids and reprints -------------------------------------------------------------
-    def void_receipt(self, operator: Operator, number: str, *, reason: str) -> ReceiptSummary:
-        """A lead cashier voids a receipt of today's business date; the number is kept."""
-        operator.require(Permission.VOID_RECEIPT)
-        reason = " ".join(reason.split())
+    def void_receipt(
+        self,
+        operator: Operator,
+        number: str,
+        *,
+        reason: str = "",
+        approval: Approval | None = None,
+    ) -> ReceiptSummary:
+        """Void a receipt of today's business date; the number is kept.
+
+        A lead cashier voids another cashier's receipt directly. A cashier's request (or a
+        lead's for their own receipt) needs a supervisor's ``approval`` for this receipt
+        (ApprovalService.approve with OverrideAction.VOID); its reason is the void's reason
+        unless one is given. The audit entry names who asked, who approved, and why.
+        """
+        if approval is None:
+            operator.require(Permission.VOID_RECEIPT)
+        else:
+            operator.require(Permission.REQUEST_VOID)
+            reason = reason or approval.reason
+        reason = redact_pans(" ".join(reason.split()))
         if len(reason) < MIN_VOID_REASON:
             raise ValidationError("Give the reason for the void.")
         now = self.ctx.now()
         with transaction(self.ctx.sessions) as s:
             row = self._load(s, number)
+            self._check_visible(operator, row)
+            if approval is None and row.cashier_id == operator.user_id:
+                raise PermissionDenied(
+                    "Your own receipt needs another supervisor's approval to be voided."
+                )
             if row.status == "voided":
                 raise StateError(f"Receipt {row.number} is already voided.")
             today = business_date_for(s, self.ctx, now)  # a closed day is locked
@@ -395,6 +444,15 @@ class PaymentService:
                 raise StateError(
                     f"Receipt {row.number}'s drawer has been counted; a lead cashier must "
                     "reopen it before the void, so the count stays right."
+                )
+            if approval is not None:
+                use_approval(
+                    self.ctx,
+                    s,
+                    approval,
+                    requester=operator,
+                    action=OverrideAction.VOID,
+                    subject=row.number,
                 )
             lines = tuple(
                 JournalLine(
@@ -426,11 +484,14 @@ class PaymentService:
                 s,
                 action="receipt_voided",
                 actor_id=operator.user_id,
-                approver_id=operator.user_id,
+                approver_id=approval.approver_id if approval else operator.user_id,
                 subject=row.number,
                 at=now,
-                reason=reason,
-                total=Money(cents=row.total_cents).plain(),
+                **{
+                    **(approval.audit_details() if approval else {}),
+                    "reason": reason,
+                    "total": Money(cents=row.total_cents).plain(),
+                },
             )
             self.ctx.enqueue(
                 s,
@@ -442,6 +503,7 @@ class PaymentService:
                     "number": row.number,
                     "voided_at": now.isoformat(),
                     "voided_by": operator.username,
+                    "approved_by": approval.approver_username if approval else operator.username,
                     "reason": reason,
                     "journal_entry": _entry_payload(entry),
                 },
@@ -478,6 +540,34 @@ class PaymentService:
             row = self._load(s, number)
             self._check_visible(operator, row)
             return render_text(receipt_document(row, self.ctx.config))
+
+    def receipt_detail(self, operator: Operator, number: str) -> ReceiptDetail:
+        """A receipt for a screen: check accounts whole only for a lead cashier."""
+        with self.ctx.sessions() as s:
+            row = self._load(s, number)
+            self._check_visible(operator, row)
+            tenders = []
+            for t in row.tenders:
+                kind = TenderKind(t.kind)
+                detail = ""
+                if kind is TenderKind.CHECK:
+                    detail = (
+                        f"Check #{t.check_number} acct {shown_account(operator, t.check_account)}"
+                    )
+                elif kind is TenderKind.CARD:
+                    detail = f"Card ****{t.card_last4} auth {t.card_approval}"
+                elif kind is TenderKind.MONEY_ORDER and t.reference:
+                    detail = f"Money order #{t.reference}"
+                tenders.append(TenderView(t.kind, kind.label, Money(cents=t.amount_cents), detail))
+            return ReceiptDetail(
+                summary=self._summary(row),
+                lines=tuple(
+                    (ln.description, ln.reference, Money(cents=ln.amount_cents)) for ln in row.lines
+                ),
+                tenders=tuple(tenders),
+                change=Money(cents=row.change_cents),
+                void_reason=row.void_reason or "",
+            )
 
     def todays_receipts(self, operator: Operator) -> list[ReceiptSummary]:
         """Today's receipts at this workstation: all of them for a lead, else one's own."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,12 +43,35 @@ def sqlite_url(path: Path | str) -> str:
     return f"sqlite+pysqlite:///{Path(path)}"
 
 
+# The store holds personal data and check account numbers: only the workstation's own user
+# may read it. SQLite gives the -wal and -shm files the main file's mode; they are chmod-ed
+# as well in case an older version left them readable.
+PRIVATE_FILE_MODE = 0o600
+SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def make_private(path: Path) -> None:
+    """Create ``path`` if missing, owner read/write only; tighten the store's companions."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+        os.close(fd)
+        for suffix in SQLITE_COMPANIONS:
+            companion = path.with_name(path.name + suffix)
+            if companion.exists():
+                os.chmod(companion, PRIVATE_FILE_MODE)
+    except OSError as err:
+        raise StoreError(f"The database {path} cannot be opened: {err.strerror}") from None
+
+
 def make_engine(path: Path | str) -> Engine:
     path = Path(path)
     if not path.parent.exists():
         raise StoreError(f"The folder for the database does not exist: {path.parent}")
+    make_private(path)
     engine = create_engine(sqlite_url(path), connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _on_connect)
+    # Runs after _on_connect has switched to WAL (which creates -wal and -shm).
+    event.listen(engine, "connect", lambda *_: make_private(path))
     event.listen(engine, "begin", _on_begin)
     return engine
 

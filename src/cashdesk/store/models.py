@@ -274,6 +274,12 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(64), default="")
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The hash chain (services/audit.py): each entry holds its predecessor's hash and its own,
+    # SHA-256 over the canonical JSON of its fields. Set by ServiceContext.audit only.
+    prev_hash: Mapped[str] = mapped_column(String(64), server_default="")
+    entry_hash: Mapped[str] = mapped_column(String(64), server_default="")
+
+    __table_args__ = (Index("ix_audit_log_at", "at"), Index("ix_audit_log_action", "action"))
 
 
 class OutboxRow(Base):
@@ -304,3 +310,6 @@ from cashdesk.store import records_models  # noqa: E402,F401
 
 # isort: split
 from cashdesk.store import drawer_models  # noqa: E402,F401
+
+# isort: split
+from cashdesk.store import security_models  # noqa: E402,F401
