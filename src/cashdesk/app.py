@@ -20,6 +20,7 @@ from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.drawers import DrawerService
 from cashdesk.services.payments import PaymentService
+from cashdesk.services.sync import SyncService
 from cashdesk.store import migrate
 from cashdesk.store.engine import make_engine, make_session_factory, transaction
 from cashdesk.store.models import User, Workstation
@@ -46,6 +47,7 @@ class Cashdesk:
     catalog: CatalogService
     drawers: DrawerService
     payments: PaymentService
+    sync: SyncService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -74,13 +76,16 @@ def open_cashdesk(
         events=EventBus(),
     )
     catalog = CatalogService(ctx)
+    auth, sync = AuthService(ctx, hasher), SyncService(ctx)
+    auth.unsent_check = sync.unsent_warning
     return Cashdesk(
         ctx=ctx,
         engine=engine,
-        auth=AuthService(ctx, hasher),
+        auth=auth,
         catalog=catalog,
         drawers=DrawerService(ctx),
         payments=PaymentService(ctx, catalog),
+        sync=sync,
     )
 
 

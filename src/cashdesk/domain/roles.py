@@ -31,6 +31,7 @@ class Permission(enum.StrEnum):
     REPRINT_RECEIPT = "reprint_receipt"
     VIEW_ALL_RECEIPTS = "view_all_receipts"
     MANAGE_USERS = "manage_users"
+    MANAGE_SYNC = "manage_sync"  # retry or resolve rows the central ledger refused
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -44,11 +45,14 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.REPRINT_RECEIPT,
             Permission.VOID_RECEIPT,
             Permission.VIEW_ALL_RECEIPTS,
+            Permission.MANAGE_SYNC,
         }
     ),
     # The finance administrator manages the system but does not handle cash, so a drawer
     # stays attributable to the people who count it.
-    Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.VIEW_ALL_RECEIPTS}),
+    Role.ADMIN: frozenset(
+        {Permission.MANAGE_USERS, Permission.VIEW_ALL_RECEIPTS, Permission.MANAGE_SYNC}
+    ),
     Role.AUDITOR: frozenset({Permission.VIEW_ALL_RECEIPTS}),
 }
 
@@ -59,6 +63,7 @@ _WHAT = {
     Permission.REPRINT_RECEIPT: "reprint receipts",
     Permission.VIEW_ALL_RECEIPTS: "see other cashiers' receipts",
     Permission.MANAGE_USERS: "manage users",
+    Permission.MANAGE_SYNC: "retry or resolve sync exceptions (a lead cashier must)",
 }
 
 

@@ -287,3 +287,5 @@ class OutboxRow(Base):
 # Tables defined in other modules register on Base when imported; importing them here keeps
 # one place (this module) that Alembic and the app load to see the whole schema.
 from cashdesk.store import reference_models  # noqa: E402,F401
+
+from cashdesk.store import ledger_models  # noqa: E402,F401  # isort: skip
