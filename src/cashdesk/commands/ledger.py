@@ -80,10 +80,12 @@ def _central_report(args: argparse.Namespace) -> int:
 
 def _sync(args: argparse.Namespace) -> int:
     with opened_desk(args) as desk:
+        if args.url:
+            desk.sync.url = args.url
         if args.status:
             print(desk.sync.status().text)
             return 0
-        report = desk.sync.sync_once(url=args.url, pull=not args.no_pull)
+        report = desk.sync.sync_once(pull=not args.no_pull)
         for line in report.lines():
             print(line)
         print(desk.sync.status().text)
