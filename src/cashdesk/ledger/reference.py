@@ -8,19 +8,24 @@ row can commit later with an id the cursor already passed (the trap of "updated_
 last pull" or a plain sequence, where a slow transaction commits behind the cursor). The new
 cursor is xmin; rows of transactions still running are picked up next time.
 
-Local changes not yet synced are never overwritten: a payment taken at this counter updates
-the cache at once (the records area's posted-hooks), and the central row does not show that
-payment until the receipt has been synced and processed. So a pulled row whose key (account,
-citation or license number) appears in any outbox row not yet sent is held back: it is not
-applied, and the table's cursor stays at that row's transaction, so the next pull after the
-outbox has drained fetches it again (re-applying the rows after it is harmless: a pull only
-writes what the central row says).
+Local changes are never overwritten by a central row that does not know of them yet. A
+payment taken at this counter updates the cache at once (the records area's posted-hooks);
+the central row shows that payment only once the receipt has been synced AND the city's
+systems have processed it. So a pulled row whose key (account, citation or license number)
+is named by an outbox row that is either not yet sent, or was sent after the central row was
+last changed (``updated_at``), is held back: not applied, and the table's cursor stays at that
+row's transaction so later pulls fetch it again (re-applying the rows after it is harmless).
+As soon as the city changes the row after the payment arrived, the central row wins. Only
+outbox rows sent within ``HOLD_WINDOW`` count, so a row the city never touches again is not
+held for ever. (The comparison mixes the workstation's clock with the server's; a clock
+skew of a few seconds only delays or hastens a hold by as much.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +45,11 @@ from cashdesk.store.reference_models import (
     UtilityAccountRow,
     UtilityBillItemRow,
 )
+
+HOLD_WINDOW = dt.timedelta(days=7)
+
+# key value -> None when a row naming it is still unsent, else when the last one was sent
+Protected = Mapping[str, dt.datetime | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,20 +124,35 @@ def _central_rows(
     names = list(dict.fromkeys([*spec.key, *spec.columns]))
     cur.execute(
         sql.SQL(
-            "SELECT {}, deleted, change_xid::text::bigint FROM {} "
+            "SELECT {}, deleted, updated_at, change_xid::text::bigint FROM {} "
             "WHERE change_xid >= %s::text::xid8 AND change_xid < %s::text::xid8 "
             "ORDER BY change_xid"
         ).format(sql.SQL(", ").join(map(sql.Identifier, names)), sql.Identifier(spec.name)),
         (str(since), str(below)),
     )
     return [
-        {**dict(zip(names, row[:-2], strict=True)), "_deleted": row[-2], "_xid": row[-1]}
+        {
+            **dict(zip(names, row[:-3], strict=True)),
+            "_deleted": row[-3],
+            "_updated_at": row[-2],
+            "_xid": row[-1],
+        }
         for row in cur.fetchall()
     ]
 
 
+def _held(row: dict[str, Any], spec: ReferenceTable, protected: Protected) -> bool:
+    if spec.protect is None:
+        return False
+    key = str(row[spec.protect])
+    if key not in protected:
+        return False
+    sent_at = protected[key]
+    return sent_at is None or row["_updated_at"] <= sent_at
+
+
 def _apply(
-    s: Session, spec: ReferenceTable, rows: list[dict[str, Any]], protected: set[str]
+    s: Session, spec: ReferenceTable, rows: list[dict[str, Any]], protected: Protected
 ) -> tuple[int, int, int, int | None]:
     """Write central rows into the cache; returns (applied, deleted, held, lowest held xid)."""
     table = spec.table
@@ -139,7 +164,7 @@ def _apply(
     held = 0
     held_xid: int | None = None
     for row in rows:
-        if spec.protect is not None and str(row[spec.protect]) in protected:
+        if _held(row, spec, protected):
             held += 1
             held_xid = row["_xid"] if held_xid is None else min(held_xid, row["_xid"])
             continue
@@ -166,7 +191,7 @@ def pull_reference(
     conn: psycopg.Connection[Any],
     sessions: sessionmaker[Session],
     *,
-    protected: set[str],
+    protected: Protected,
     now: dt.datetime,
 ) -> PullOutcome:
     outcome = PullOutcome()

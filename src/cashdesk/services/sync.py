@@ -189,7 +189,7 @@ class SyncService:
                         outcome = pull_reference(
                             conn,
                             self.ctx.sessions,
-                            protected=self._unsynced_tokens(),
+                            protected=self.unsynced_keys(),
                             now=self.ctx.now(),
                         )
                         report.pulled = outcome.lines()
@@ -316,17 +316,31 @@ class SyncService:
                 state.offline_since = state.offline_since or now
                 state.last_error = error[:400]
 
-    def _unsynced_tokens(self) -> set[str]:
-        """Every value named by an outbox row not yet in the central ledger (open exceptions
-        included): the keys of the city's records this counter has changed on its own."""
+    def unsynced_keys(self) -> dict[str, dt.datetime | None]:
+        """What this counter changed in the city's records on its own: every value named by
+        an outbox row not yet in the central ledger (mapped to None; open exceptions
+        included) or sent within the hold window (mapped to when it was sent). The reference
+        pull holds back central rows that do not know of these changes yet."""
+        from cashdesk.ledger.reference import HOLD_WINDOW
+
         resolved = exists().where(
             and_(SyncExceptionRow.outbox_id == OutboxRow.id, SyncExceptionRow.status == "resolved")
         )
+        since = self.ctx.now() - HOLD_WINDOW
+        keys: dict[str, dt.datetime | None] = {}
         with self.ctx.sessions() as s:
-            payloads = s.scalars(
-                select(OutboxRow.payload).where(OutboxRow.sent_at.is_(None), ~resolved)
+            rows = s.execute(
+                select(OutboxRow.payload, OutboxRow.sent_at)
+                .where((OutboxRow.sent_at.is_(None) & ~resolved) | (OutboxRow.sent_at >= since))
+                .order_by(OutboxRow.id)
             )
-            return {token for payload in payloads for token in _tokens(payload)}
+            for payload, sent_at in rows:
+                for token in _tokens(payload):
+                    if sent_at is None or token not in keys:
+                        keys[token] = sent_at
+                    elif (previous := keys[token]) is not None:
+                        keys[token] = max(previous, sent_at)
+        return keys
 
     def _emit_state(self) -> None:
         self.ctx.events.emit(events.SYNC_STATE, status=self.status())
