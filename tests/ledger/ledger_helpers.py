@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -75,3 +77,105 @@ def pay(
     )
     draft.add_tender(T.cash(Money(cents=cents)))
     return desk.payments.post_payment(operator, draft).number
+
+
+class CuttingProxy:
+    """A loopback TCP proxy to the server's Unix socket that drops a connection after a set
+    number of bytes in one direction (``cut_up``: worker to server, ``cut_down``: server to
+    worker), or (``cut_at_commit``) just as the server answers a COMMIT, so the transaction
+    is committed but the worker never hears so. Each cut applies to the next connection only;
+    later connections pass untouched."""
+
+    def __init__(self, socket_path: str) -> None:
+        import socket
+        import threading
+
+        self.socket_path = socket_path
+        self.cut_up: int | None = None
+        self.cut_down: int | None = None
+        self.cut_at_commit = False
+        self.cuts = 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._stopped = False
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def url(self, user: str, database: str) -> str:
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{database}"
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while not self._stopped:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            server.connect(self.socket_path)
+            up, down, at_commit = self.cut_up, self.cut_down, self.cut_at_commit
+            self.cut_up = self.cut_down = None
+            self.cut_at_commit = False
+            pair = (client, server)
+            for src, dst, limit, commit in (
+                (client, server, up, False),
+                (server, client, down, at_commit),
+            ):
+                threading.Thread(
+                    target=self._pump, args=(src, dst, limit, commit, pair), daemon=True
+                ).start()
+
+    def _pump(
+        self, src: Any, dst: Any, limit: int | None, at_commit: bool, pair: tuple[Any, Any]
+    ) -> None:
+        import socket
+
+        passed = 0
+        try:
+            while data := src.recv(65536):
+                if at_commit and b"COMMIT\x00" in data:  # CommandComplete of a COMMIT
+                    self.cuts += 1
+                    break
+                if limit is not None and passed + len(data) > limit:
+                    dst.sendall(data[: limit - passed])
+                    self.cuts += 1
+                    break
+                dst.sendall(data)
+                passed += len(data)
+        except OSError:
+            pass
+        for sock in pair:  # one side gone: drop both, as a dead link does
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def close(self) -> None:
+        self._stopped = True
+        self._listener.close()
+
+
+def server_socket(url: str) -> str:
+    """The Unix socket path of a pgserver URL (``?host=/dir``, default port)."""
+    from urllib.parse import parse_qs
+
+    parts = urlsplit(url)
+    folder = parse_qs(parts.query)["host"][0]
+    return f"{folder}/.s.PGSQL.{parts.port or 5432}"
+
+
+def restart_server(admin_url: str) -> None:
+    """pg_ctl restart (fast mode: open connections are cut), as the server's own user."""
+    import os
+    import pwd
+
+    from pgserver._commands import pg_ctl
+
+    with psycopg.connect(admin_url) as conn:
+        row = conn.execute("SHOW data_directory").fetchone()
+        assert row is not None
+        data = Path(str(row[0]))
+    owner = pwd.getpwuid(data.stat().st_uid).pw_name
+    user = owner if os.geteuid() == 0 and owner != "root" else None
+    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=data, user=user, timeout=60)
