@@ -503,14 +503,15 @@ class SyncRunner:
     """The background worker: a thread that syncs every ``interval`` seconds, at once when a
     receipt is posted (EventBus 'receipt_posted'), and after a failure backs off
     exponentially (a new receipt does not cut a backoff short, so an offline counter does not
-    hammer the network). Each pass emits 'sync_state' with the new ``SyncStatus``."""
+    hammer the network). Reference data is pulled every ``pull_every`` seconds (None: never).
+    Each pass emits 'sync_state' with the new ``SyncStatus``."""
 
     def __init__(
         self,
         service: SyncService,
         *,
         interval: float = 30.0,
-        pull_every: float = 300.0,
+        pull_every: float | None = 300.0,
         backoff_base: float = 2.0,
         backoff_cap: float = 300.0,
     ) -> None:
@@ -550,7 +551,7 @@ class SyncRunner:
     def _run(self) -> None:
         last_pull = -float("inf")
         while not self._stop.is_set():
-            pull = time.monotonic() - last_pull >= self.pull_every
+            pull = self.pull_every is not None and time.monotonic() - last_pull >= self.pull_every
             try:
                 report = self.service.sync_once(pull=pull)
             except Exception:  # a bug must not kill the worker; it is logged and retried
