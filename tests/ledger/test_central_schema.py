@@ -158,3 +158,37 @@ def test_payments_at_two_counters_while_offline_are_flagged(central: str) -> Non
     assert [(d.code, d.reference, d.first_receipt, d.second_receipt) for d in flagged] == [
         ("CIT", "RB2600000", "W01-000001", "W02-000001")
     ]
+
+
+def test_central_init_command_creates_the_schema_roles_and_a_login(
+    pg_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from ledger_helpers import admin, with_database
+
+    from cashdesk.cli import main
+
+    name = f"cli_{uuid.uuid4().hex[:10]}"
+    with admin(pg_url) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    url = with_database(pg_url, name)
+    try:
+        monkeypatch.setenv("CASHDESK_CENTRAL_LOGIN_PASSWORD", "s3cret-for-w09")
+        assert main(["central", "init", "--url", url, "--login", "w09_counter"]) == 0
+        out = capsys.readouterr().out
+        assert f"schema upgraded from None to {head_revision()}" in out
+        assert "citations: 2000 of 2000 rows added" in out
+        assert "login w09_counter created (member of cashdesk_workstation)" in out
+        assert (
+            scalar(url, "SELECT pg_has_role('w09_counter', 'cashdesk_workstation', 'MEMBER')")
+            is True
+        )
+        assert main(["central", "report", "--url", url]) == 0
+        assert capsys.readouterr().out == (
+            "receipt number gaps: 0\npaid at two counters while offline: 0\n"
+        )
+    finally:
+        with admin(pg_url) as conn:
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+            conn.execute("DROP ROLE IF EXISTS w09_counter")
