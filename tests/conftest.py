@@ -79,10 +79,16 @@ def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     Started on first use only, so a run that needs no central ledger never pays for it.
     """
+    import tempfile
+
     import pgserver
 
-    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    # Not under pytest's basetemp: run as root, pgserver starts postgres as its own user, who
+    # cannot enter the 0700 /tmp/pytest-of-root; a fresh mkdtemp is chowned to it whole.
+    folder = Path(tempfile.mkdtemp(prefix="cashdesk-pg-"))
+    server = pgserver.get_server(folder, cleanup_mode="stop")
     try:
         yield server.get_uri()
     finally:
         server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)

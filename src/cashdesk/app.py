@@ -32,6 +32,7 @@ from cashdesk.services.payments import PaymentService
 from cashdesk.services.programs import ProgramService
 from cashdesk.services.records import RecordsService
 from cashdesk.services.session import TerminalSession
+from cashdesk.services.sync import SyncService
 from cashdesk.services.training import TrainingService
 from cashdesk.services.users import UserService
 from cashdesk.store import migrate
@@ -73,6 +74,7 @@ class Cashdesk:
     audit: AuditService
     terminal: TerminalSession
     training: TrainingService
+    sync: SyncService
 
     def close(self) -> None:
         self.ctx.devices.close()
@@ -102,7 +104,8 @@ def open_cashdesk(
         events=EventBus(),
     )
     catalog = CatalogService(ctx)
-    auth = AuthService(ctx, hasher)
+    auth, sync = AuthService(ctx, hasher), SyncService(ctx)
+    auth.unsent_check = sync.unsent_warning
     drawers = DrawerService(ctx)
     payments = PaymentService(ctx, catalog)
     payments.checks.append(lambda _s, final, _op: refuse_card_numbers(final))
@@ -143,6 +146,7 @@ def open_cashdesk(
         audit=audit,
         terminal=TerminalSession(ctx, auth),
         training=training,
+        sync=sync,
     )
 
 

@@ -22,6 +22,7 @@ RECEIPT_VOIDED = "receipt_voided"
 RECEIPT_PRINTED = "receipt_printed"
 DRAWER_STATUS = "drawer_status"
 DEVICE_STATUS = "device_status"
+SYNC_STATE = "sync_state"  # payload: status=cashdesk.services.sync.SyncStatus
 
 
 class EventBus:

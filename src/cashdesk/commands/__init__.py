@@ -8,7 +8,27 @@ never import Qt.
 
 from __future__ import annotations
 
-from cashdesk.commands import audit, devices, drawer, licenses, quote, records, store, users
+from cashdesk.commands import (
+    audit,
+    devices,
+    drawer,
+    ledger,
+    licenses,
+    quote,
+    records,
+    store,
+    users,
+)
 
-MODULES = [store, quote, licenses, devices, records, drawer, users, audit]
+MODULES = [
+    store,
+    quote,
+    licenses,
+    devices,
+    records,
+    drawer,
+    users,
+    audit,
+    ledger,
+]
 quote.KIND_MODULES += [licenses, records]  # their `quote` kinds

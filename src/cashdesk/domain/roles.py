@@ -51,6 +51,7 @@ class Permission(enum.StrEnum):
     SEE_CHECK_ACCOUNTS = "see_check_accounts"
     VIEW_AUDIT = "view_audit"
     EXPORT_AUDIT = "export_audit"
+    MANAGE_SYNC = "manage_sync"  # retry or resolve rows the central ledger refused
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -92,6 +93,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_ALL_DRAWERS,
             # Returned-check work needs the whole account number; only leads do it.
             Permission.SEE_CHECK_ACCOUNTS,
+            Permission.MANAGE_SYNC,
         }
     ),
     # The finance administrator manages the system but does not handle cash, so a drawer
@@ -99,6 +101,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(
         {
             Permission.MANAGE_USERS,
+            Permission.MANAGE_SYNC,
             Permission.UNLOCK_USER,
             Permission.VIEW_ALL_RECEIPTS,
             Permission.VIEW_ALL_DRAWERS,
@@ -153,6 +156,7 @@ _WHAT = {
     Permission.SEE_CHECK_ACCOUNTS: "see whole check account numbers",
     Permission.VIEW_AUDIT: "read the audit trail",
     Permission.EXPORT_AUDIT: "export the audit trail",
+    Permission.MANAGE_SYNC: "retry or resolve sync exceptions (a lead cashier must)",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from argon2 import PasswordHasher
@@ -61,6 +62,9 @@ class AuthService:
     def __init__(self, ctx: ServiceContext, hasher: PasswordHasher | None = None) -> None:
         self.ctx = ctx
         self.hasher = hasher or make_hasher()
+        # Set by open_cashdesk to SyncService.unsent_warning: records not yet in the central
+        # ledger make sign-out return a warning for the screen to show.
+        self.unsent_check: Callable[[], str | None] | None = None
 
     def create_user(
         self,
@@ -196,9 +200,13 @@ class AuthService:
                 user.pin_hash = self.hasher.hash(secret)
         return user
 
-    def sign_out(self, operator: Operator) -> None:
+    def sign_out(self, operator: Operator) -> str | None:
+        """Sign out; returns a warning to show when records have not reached the central
+        ledger yet (signing out is never refused for it)."""
+        warning = self.unsent_check() if self.unsent_check is not None else None
         with transaction(self.ctx.sessions) as s:
-            self.ctx.audit(s, action="sign_out", actor_id=operator.user_id)
+            self.ctx.audit(s, action="sign_out", actor_id=operator.user_id, unsent=warning)
+        return warning
 
     def _verify(self, stored: str, given: str) -> bool:
         try:

@@ -313,3 +313,6 @@ from cashdesk.store import drawer_models  # noqa: E402,F401
 
 # isort: split
 from cashdesk.store import security_models  # noqa: E402,F401
+
+# isort: split
+from cashdesk.store import ledger_models  # noqa: E402,F401

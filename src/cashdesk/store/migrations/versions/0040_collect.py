@@ -6,7 +6,7 @@ created and filled from whatever the cache already holds, with a copy of the fol
 (a migration never imports cashdesk code).
 
 Revision ID: 0040
-Revises: 0020
+Revises: 0030
 Create Date: 2026-11-26
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0040"
-down_revision = "0020"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 
