@@ -8,6 +8,6 @@ never import Qt.
 
 from __future__ import annotations
 
-from cashdesk.commands import quote, store
+from cashdesk.commands import check, quote, store
 
-MODULES = [store, quote]
+MODULES = [store, quote, check]

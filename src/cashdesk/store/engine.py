@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,13 +10,108 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cashdesk.errors import CashdeskError
 
+log = logging.getLogger(__name__)
+
 
 class StoreError(CashdeskError):
-    """The store could not be opened or written."""
+    """The store could not be opened or written.
+
+    ``reason`` lets a front end pick an icon or a help page: "disk_full", "locked",
+    "read_only", "io", "cannot_open", "corrupt", "missing", "in_use" or "other".
+    """
+
+    def __init__(self, message: str, *, reason: str = "other") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+# SQLite's own words (sqlite3 error messages) -> why, and what the person at the counter does.
+# ``{outcome}`` is what did not happen ("the payment was not saved"), ``{path}`` the database.
+_SQLITE_MESSAGES: tuple[tuple[str, str, str], ...] = (
+    (
+        "database or disk is full",
+        "disk_full",
+        "The disk is full: {outcome}. Free space on the disk that holds {path} "
+        "(or call IT), then try again.",
+    ),
+    (
+        "database is locked",
+        "locked",
+        "The database {path} is busy (another cashdesk window or program is writing to it): "
+        "{outcome}. Close the other program and try again.",
+    ),
+    (
+        "database table is locked",
+        "locked",
+        "The database {path} is busy (another cashdesk window or program is writing to it): "
+        "{outcome}. Close the other program and try again.",
+    ),
+    (
+        "readonly database",
+        "read_only",
+        "The database {path} is read-only: {outcome}. Ask IT to let cashdesk write to that "
+        "file and its folder.",
+    ),
+    (
+        "disk i/o error",
+        "io",
+        "The disk that holds {path} reported an error: {outcome}. Check the disk or call IT "
+        "before taking more payments.",
+    ),
+    (
+        "unable to open database file",
+        "cannot_open",
+        "The database {path} cannot be opened: {outcome}. Check that its folder exists and that "
+        "cashdesk may write to it.",
+    ),
+    (
+        "file is not a database",
+        "corrupt",
+        "The database {path} is damaged or is not a cashdesk database: {outcome}. Call IT to "
+        "restore it from the backup (`cashdesk check --db {path}` lists the problems).",
+    ),
+    (
+        "database disk image is malformed",
+        "corrupt",
+        "The database {path} is damaged: {outcome}. Call IT to restore it from the backup "
+        "(`cashdesk check --db {path}` lists the problems).",
+    ),
+)
+
+
+def store_error(err: BaseException, *, path: object, outcome: str) -> StoreError | None:
+    """The StoreError a cashier is shown for a driver error, or None when ``err`` is not a
+    storage failure (a constraint violation is the caller's business, not the disk's)."""
+    orig = err.orig if isinstance(err, DBAPIError) else err
+    if not isinstance(orig, sqlite3.DatabaseError) or isinstance(orig, sqlite3.IntegrityError):
+        return None
+    text = str(orig).lower()
+    for needle, reason, template in _SQLITE_MESSAGES:
+        if needle in text:
+            return StoreError(template.format(outcome=outcome, path=path), reason=reason)
+    return StoreError(
+        f"The database {path} failed ({orig}): {outcome}. Call IT if it happens again.",
+        reason="other",
+    )
+
+
+@contextmanager
+def store_errors(path: object, *, outcome: str = "nothing was saved") -> Iterator[None]:
+    """The one place where SQLite's failures become messages for the counter: whatever runs
+    inside raises a StoreError naming the file and what to do; the log keeps the detail."""
+    try:
+        yield
+    except (DBAPIError, sqlite3.DatabaseError) as err:
+        mapped = store_error(err, path=path, outcome=outcome)
+        if mapped is None:
+            raise
+        log.exception("store failure on %s (%s): %s", path, mapped.reason, err)
+        raise mapped from err
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -56,8 +152,26 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def database_path(factory: sessionmaker[Session]) -> str:
+    bind = factory.kw.get("bind")
+    if isinstance(bind, Engine) and bind.url.database:
+        return bind.url.database
+    return "(the workstation database)"
+
+
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
-    with factory() as session, session.begin():
+def transaction(
+    factory: sessionmaker[Session], *, outcome: str = "nothing was saved"
+) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error.
+
+    A full disk, a locked or read-only file, an I/O error or a damaged file raise a
+    StoreError saying ``outcome`` ("the payment was not saved") and what to do; the rollback
+    has happened by then, so nothing is half-written.
+    """
+    with (
+        store_errors(database_path(factory), outcome=outcome),
+        factory() as session,
+        session.begin(),
+    ):
         yield session
