@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))  # the crash harness is a plain module here
+sys.path.insert(0, str(Path(__file__).parent))  # the harness and the tally are plain modules
 
-INPUTS_TRIED: Counter[str] = Counter()
-KILLS: Counter[str] = Counter()
+from tally import INPUTS_TRIED, KILLS
 
 
 @pytest.fixture

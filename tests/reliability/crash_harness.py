@@ -135,7 +135,7 @@ def _worker(seed: int, db: Path, acks: Path, *, limit: int = 100_000) -> None:
 
 def _zygote() -> None:
     # Import everything a worker needs before the first fork, so a fork starts warm.
-    import cashdesk.app  # noqa: F401
+    import cashdesk.app
     import cashdesk.services.auth  # noqa: F401
 
     for line in sys.stdin:

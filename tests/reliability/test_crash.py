@@ -6,8 +6,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import KILLS
 from crash_harness import crash_run, scratch_folder
+from tally import KILLS
 
 # Two seeded runs of 50 kills each in CI; the harness run as a script does hundreds more
 # (README, Reliability).
