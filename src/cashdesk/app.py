@@ -102,7 +102,7 @@ def open_cashdesk(
                 migrate.upgrade(engine)
             integrity = None
             if unclean:
-                with Session(engine) as s:
+                with Session(engine.execution_options(cashdesk_read_only=True)) as s:
                     integrity = run_checks(s)
                 if not integrity.ok:
                     log.error("integrity check after an unclean shutdown: %s", integrity.problems)

@@ -6,10 +6,12 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -100,10 +102,34 @@ def store_error(err: BaseException, *, path: object, outcome: str) -> StoreError
     )
 
 
+# What a failure means for the person at the counter, set by the unit of work that is running
+# ("the payment was not saved"); read by the engine's error hook below.
+_outcome: ContextVar[str] = ContextVar("cashdesk_store_outcome", default="nothing was saved")
+
+
+def _on_error(context: ExceptionContext) -> None:
+    """The one place where SQLite's failures become messages for the counter (an engine
+    hook, so reads, writes, commits and migrations all go through it): a StoreError naming
+    the file and what to do; the log keeps the driver's detail."""
+    engine = context.engine
+    path = engine.url.database if engine is not None else "(the workstation database)"
+    mapped = store_error(context.original_exception, path=path, outcome=_outcome.get())
+    if mapped is not None:
+        log.error(
+            "store failure on %s (%s): %s",
+            path,
+            mapped.reason,
+            context.original_exception,
+            exc_info=context.original_exception,
+        )
+        raise mapped from context.sqlalchemy_exception or context.original_exception
+
+
 @contextmanager
 def store_errors(path: object, *, outcome: str = "nothing was saved") -> Iterator[None]:
-    """The one place where SQLite's failures become messages for the counter: whatever runs
-    inside raises a StoreError naming the file and what to do; the log keeps the detail."""
+    """Run a block with ``outcome`` as what a store failure means; a raw sqlite3 error that
+    escapes the engine's hook (there should be none) is mapped the same way."""
+    token = _outcome.set(outcome)
     try:
         yield
     except (DBAPIError, sqlite3.DatabaseError) as err:
@@ -112,6 +138,8 @@ def store_errors(path: object, *, outcome: str = "nothing was saved") -> Iterato
             raise
         log.exception("store failure on %s (%s): %s", path, mapped.reason, err)
         raise mapped from err
+    finally:
+        _outcome.reset(token)
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -130,8 +158,12 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
 
 def _on_begin(conn: Any) -> None:
     # BEGIN IMMEDIATE takes the write lock at the start, so two writers never both read the
-    # receipt counter and then collide at commit (SQLite's deferred default would).
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # receipt counter and then collide at commit (SQLite's deferred default would). A reader
+    # that says so (``execution_options(cashdesk_read_only=True)``: the integrity check) takes
+    # no write lock, so it neither waits for the counter nor holds it up, and works on a
+    # read-only file.
+    read_only = conn.get_execution_options().get("cashdesk_read_only", False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def sqlite_url(path: Path | str) -> str:
@@ -145,6 +177,7 @@ def make_engine(path: Path | str) -> Engine:
     engine = create_engine(sqlite_url(path), connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "handle_error", _on_error)
     return engine
 
 

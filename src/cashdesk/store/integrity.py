@@ -157,7 +157,10 @@ def check_database(path: Path) -> IntegrityReport:
         )
     engine = make_engine(path)
     try:
-        with store_errors(path, outcome="the check could not run"), Session(engine) as s:
+        with (
+            store_errors(path, outcome="the check could not run"),
+            Session(engine.execution_options(cashdesk_read_only=True)) as s,
+        ):
             return run_checks(s)
     finally:
         engine.dispose()
