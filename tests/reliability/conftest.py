@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # the harness and the tally are 
 from tally import INPUTS_TRIED, KILLS
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def tried() -> Counter[str]:
     """Count each hostile input a property test feeds (name of the parser -> examples)."""
     return INPUTS_TRIED
