@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "reliability"))
 
-from crash_harness import crash_run, scratch_folder  # noqa: E402
+from crash_harness import crash_run, scratch_folder
 
 
 def main() -> int:
