@@ -51,7 +51,12 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def desk(db_path: Path, clock: FixedClock, demo_template: Path) -> Iterator[Cashdesk]:
     """A demo workstation store on a real SQLite file, with simulated devices."""
     shutil.copyfile(demo_template, db_path)
-    desk = open_cashdesk(Config(), db_path, clock=clock, hasher=make_hasher(fast=True))
+    # The fixture is the test's service layer, not a second window: it leaves the single-
+    # instance lock free, so a command under test can open the same store (tests of the lock
+    # itself open their own desks).
+    desk = open_cashdesk(
+        Config(), db_path, clock=clock, hasher=make_hasher(fast=True), single_instance=False
+    )
     yield desk
     desk.close()
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from cashdesk.clock import Clock, SystemClock
 from cashdesk.config import Config, default_db_path
@@ -36,9 +38,19 @@ from cashdesk.services.sync import SyncService
 from cashdesk.services.training import TrainingService
 from cashdesk.services.users import UserService
 from cashdesk.store import migrate
-from cashdesk.store.engine import make_engine, make_session_factory, transaction
+from cashdesk.store.engine import (
+    StoreError,
+    make_engine,
+    make_session_factory,
+    store_errors,
+    transaction,
+)
+from cashdesk.store.integrity import StartupReport, run_checks
+from cashdesk.store.lock import InstanceLock
 from cashdesk.store.models import User, Workstation
 from cashdesk.store.reference import load_chart_and_codes, load_city_records
+
+log = logging.getLogger(__name__)
 
 # The demo counter's people. Every password is "riverbend1" (10 characters, the minimum).
 DEMO_PASSWORD = "riverbend1"
@@ -57,6 +69,10 @@ class Cashdesk:
 
     ctx: ServiceContext
     engine: Engine
+    # What the app found at start (an unclean shutdown and the integrity check it caused);
+    # the UI shows ``startup.message`` when it is not empty.
+    startup: StartupReport
+    instance_lock: InstanceLock | None  # None for a read-only or test desk opened unlocked
     auth: AuthService
     catalog: CatalogService
     drawers: DrawerService
@@ -77,8 +93,12 @@ class Cashdesk:
     sync: SyncService
 
     def close(self) -> None:
+        """A clean close: the store is checkpointed, then the running marker and the
+        single-instance lock go (a crash leaves the marker, so the next start checks)."""
         self.ctx.devices.close()
         self.engine.dispose()
+        if self.instance_lock is not None:
+            self.instance_lock.release(clean=True)
 
 
 def open_cashdesk(
@@ -89,12 +109,40 @@ def open_cashdesk(
     clock: Clock | None = None,
     hasher: PasswordHasher | None = None,
     upgrade: bool = True,
+    single_instance: bool = True,
 ) -> Cashdesk:
+    """Open the workstation. With ``single_instance`` (the app, and every command that
+    writes) it first takes the store's lock, refusing a second cashdesk with AlreadyRunning;
+    after an unclean shutdown it runs the integrity checks (``Cashdesk.startup``)."""
     path = db_path or config.db_path or default_db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(
+            f"The folder for the database, {path.parent}, cannot be created ({err.strerror}). "
+            "Set [store] path in the workstation config to a folder cashdesk may write to.",
+            reason="cannot_open",
+        ) from err
+    lock = InstanceLock(path) if single_instance else None
+    unclean = lock.acquire() if lock is not None else False
     engine = make_engine(path)
-    if upgrade:
-        migrate.upgrade(engine)
+    try:
+        with store_errors(path, outcome="cashdesk cannot start"):
+            if upgrade:
+                migrate.upgrade(engine)
+            integrity = None
+            if unclean:
+                with Session(engine.execution_options(cashdesk_read_only=True)) as s:
+                    integrity = run_checks(s)
+                if not integrity.ok:
+                    log.error("integrity check after an unclean shutdown: %s", integrity.problems)
+        if lock is not None:
+            lock.mark_running()
+    except BaseException:
+        engine.dispose()
+        if lock is not None:
+            lock.release(clean=False)
+        raise
     factory = make_session_factory(engine)
     ctx = ServiceContext(
         sessions=factory,
@@ -129,6 +177,8 @@ def open_cashdesk(
     return Cashdesk(
         ctx=ctx,
         engine=engine,
+        startup=StartupReport(unclean_shutdown=unclean, integrity=integrity),
+        instance_lock=lock,
         auth=auth,
         catalog=catalog,
         drawers=drawers,

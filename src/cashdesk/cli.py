@@ -37,13 +37,65 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    log_file = configure_logging()
     handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", _launch)
     try:
         return handler(args)
     except CashdeskError as err:
+        logging.getLogger(__name__).info("refused: %s", err)
         print(f"cashdesk: {err}", file=sys.stderr)
         return 2
+    except Exception as err:
+        # A bug, not a refusal: no traceback on the counter's screen, all of it in the log.
+        logging.getLogger(__name__).exception("unexpected error")
+        where = f"the details are in {log_file}" if log_file else "no log file could be written"
+        print(
+            f"cashdesk: unexpected error ({type(err).__name__}: {err}); {where}.", file=sys.stderr
+        )
+        return 3
+
+
+class _NoDetail(logging.Filter):
+    """The terminal gets warnings, not the tracebacks behind a mapped error: the person sees
+    the CashdeskError's message, the log file keeps the detail."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.exc_info is None
+
+
+def configure_logging() -> Path | None:
+    """Warnings to stderr (no tracebacks); everything from INFO up, tracebacks included, to
+    ``cashdesk.log`` in the platform's log folder (rotated at 1 MB, five kept). Returns the
+    log file, or None when its folder cannot be written (the terminal says so)."""
+    from logging.handlers import RotatingFileHandler
+
+    from platformdirs import user_log_path
+
+    root = logging.getLogger()
+    ours = [h for h in root.handlers if getattr(h, "cashdesk", False)]
+    if ours:  # configured already (main() called twice in one process)
+        files = [h for h in ours if isinstance(h, RotatingFileHandler)]
+        return Path(files[0].baseFilename) if files else None
+    console = logging.StreamHandler()
+    console.setLevel(logging.WARNING)
+    console.addFilter(_NoDetail())
+    console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    console.cashdesk = True  # type: ignore[attr-defined]
+    root.addHandler(console)
+    root.setLevel(logging.INFO)
+    path = user_log_path("cashdesk", appauthor=False) / "cashdesk.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        to_file = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    except OSError as err:
+        logging.getLogger(__name__).warning("no log file (%s): %s", path, err.strerror)
+        return None
+    to_file.setFormatter(
+        logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+    )
+    to_file.cashdesk = True  # type: ignore[attr-defined]
+    root.addHandler(to_file)
+    return path
 
 
 def _launch(args: argparse.Namespace) -> int:

@@ -142,7 +142,7 @@ def parse_config(data: dict[str, Any], *, source: Path | None = None) -> Config:
         tz = _expect(ws, "timezone", str, "workstation")
         try:
             ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
             raise ConfigError(f"workstation.timezone {tz!r} is not a known time zone.") from None
         values["timezone"] = tz
     if "idle_lock_seconds" in ws:
@@ -152,7 +152,13 @@ def parse_config(data: dict[str, Any], *, source: Path | None = None) -> Config:
         values["idle_lock_seconds"] = seconds
     store = data.get("store", {})
     if "path" in store:
-        values["db_path"] = Path(_expect(store, "path", str, "store")).expanduser()
+        raw_path = _expect(store, "path", str, "store")
+        try:
+            if "\x00" in raw_path:
+                raise ValueError("a NUL character")
+            values["db_path"] = Path(raw_path).expanduser()
+        except (RuntimeError, ValueError):  # "~nobody/x": no such user's home folder
+            raise ConfigError(f"store.path {raw_path!r} is not a usable file path.") from None
     ledger = data.get("ledger", {})
     if "url" in ledger:
         url = _expect(ledger, "url", str, "ledger")
@@ -171,7 +177,7 @@ def parse_config(data: dict[str, Any], *, source: Path | None = None) -> Config:
         if not isinstance(table, dict):
             raise ConfigError(f"[devices.{role}] must be a table.")
         kind = table.get("kind", "simulator")
-        if kind not in DEVICE_KINDS[role]:
+        if not isinstance(kind, str) or kind not in DEVICE_KINDS[role]:
             # A misspelt kind must not silently become a simulator.
             raise ConfigError(
                 f"devices.{role}.kind {kind!r} is not a known device kind "
@@ -194,6 +200,8 @@ def load_config(path: Path | None) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(f"The config file {path} is not valid TOML: {err}") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(f"The config file {path} is not valid TOML: nested too deeply.") from None
     except OSError as err:
         raise ConfigError(f"The config file {path} cannot be read: {err.strerror}") from None
     return parse_config(data, source=path)

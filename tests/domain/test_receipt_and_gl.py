@@ -64,6 +64,7 @@ def test_catalog_lines_follow_the_city_prices(catalog: Catalog) -> None:
     [
         ("XYZ", {}, "Unknown revenue code"),
         ("UTIL", {}, "computed from the city's records"),
+        ("ANT", {}, "sold with its license"),
         ("GOLF-R", {"amount": Money(cents=100)}, "priced at"),
         ("GOLF-R", {"alternate": True}, "no alternate price"),
         ("MISC", {"amount": Money(cents=100)}, "needs a description"),

@@ -239,9 +239,10 @@ def test_config_changes_are_audited(desk: Cashdesk, db_path: Path, clock: FixedC
         ledger_url="postgresql://cashdesk:s3cret@ledger/riverbend",
     )
     desk2 = open_cashdesk(changed, db_path, clock=clock, hasher=make_hasher(fast=True))
+    desk2.close()
     again = open_cashdesk(changed, db_path, clock=clock, hasher=make_hasher(fast=True))
-    auditor = desk2.auth.sign_in("auditor", PASSWORD)
-    entries = desk2.audit.browse(auditor, action="config_changed")
+    auditor = again.auth.sign_in("auditor", PASSWORD)
+    entries = again.audit.browse(auditor, action="config_changed")
     assert len(entries) == 1  # opening again with the same settings adds nothing
     diff = entries[0].details["changed"]
     assert diff["idle_lock_seconds"] == [120, 300]
@@ -249,7 +250,6 @@ def test_config_changes_are_audited(desk: Cashdesk, db_path: Path, clock: FixedC
     assert diff["ledger_url"] == ["", "postgresql://cashdesk:***@ledger/riverbend"]
     assert "s3cret" not in json.dumps(entries[0].details)
     again.close()
-    desk2.close()
 
 
 def test_an_upgraded_store_chains_its_existing_entries(tmp_path: Path) -> None:

@@ -6,11 +6,11 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import create_engine, text
 
 from cashdesk.app import open_cashdesk
+from cashdesk.config import Config
 from cashdesk.services.auth import make_hasher
 from cashdesk.ui import main
 from cashdesk.ui.window import MainWindow
@@ -86,10 +86,11 @@ def test_a_second_window_on_the_same_till_is_refused(
     tmp_path: Path, config: Path, refusals: list[tuple[str, str]]
 ) -> None:
     db = tmp_path / "t.db"
-    first = QLockFile(str(db) + ".lock")
-    assert first.tryLock(0)
+    first = open_cashdesk(Config(), db, hasher=make_hasher(fast=True))  # the window already open
     try:
         assert main.run(db_path=db, config_path=config, demo=True) == 2
     finally:
-        first.unlock()
-    assert refusals == [("cashdesk is already open", f"cashdesk is already open on {db}.")]
+        first.close()
+    [(title, message)] = refusals
+    assert title == "cashdesk cannot start"
+    assert "already running on this workstation" in message and str(db) in message

@@ -267,7 +267,7 @@ def test_delete_removes_the_selected_line(
 ) -> None:
     page = selling.payment_page
     add_golf_card(keys)
-    keys.type("ANT")
+    keys.type("NSF")
     keys.enter()
     keys.press(F.Key_L, ALT)
     assert QApplication.focusWidget() is page.lines_view

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from cashdesk.commands import (
     audit,
+    check,
     devices,
     drawer,
     ledger,
@@ -30,5 +31,6 @@ MODULES = [
     users,
     audit,
     ledger,
+    check,
 ]
 quote.KIND_MODULES += [licenses, records]  # their `quote` kinds

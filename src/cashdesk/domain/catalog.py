@@ -56,8 +56,10 @@ class RevenueCode:
 
     @property
     def counter_sale(self) -> bool:
-        """Can be keyed as a plain line at the counter (not computed by a schedule)."""
-        return self.pricing is not Pricing.SCHEDULE
+        """Can be keyed as a plain line at the counter: not computed by a schedule, and not a
+        license item (a replacement tag, ANT, has a fixed price but is sold with the license
+        it replaces a tag for, so the tag number is issued with the payment)."""
+        return self.pricing is not Pricing.SCHEDULE and self.category != "license"
 
 
 _FIXED = re.compile(r"^(?P<price>\d+\.\d{2})$")
@@ -143,6 +145,10 @@ class Catalog:
             raise ValidationError(
                 f"{rc.code} ({rc.description}) is computed from the city's records; "
                 "look up the account, citation or license instead."
+            )
+        if not rc.counter_sale:
+            raise ValidationError(
+                f"{rc.code} ({rc.description}) is sold with its license: look up the license."
             )
         if rc.pricing is Pricing.FIXED:
             assert rc.price is not None

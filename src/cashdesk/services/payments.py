@@ -32,7 +32,7 @@ from cashdesk.services.context import ServiceContext
 from cashdesk.services.devices import pole_line
 from cashdesk.services.documents import receipt_document
 from cashdesk.services.drawers import DEFAULT_DRAWER, business_date_for, open_session_row
-from cashdesk.store.engine import transaction
+from cashdesk.store.engine import StoreError, transaction
 from cashdesk.store.models import (
     DrawerSession,
     JournalEntry,
@@ -218,7 +218,7 @@ class PaymentService:
             return self.training_poster(operator, final)
 
         now = self.ctx.now()
-        with transaction(self.ctx.sessions) as s:
+        with transaction(self.ctx.sessions, outcome="the payment was not saved") as s:
             session_row = open_session_row(s, self.ctx.workstation_id, drawer)
             if session_row is None:
                 raise StateError("Open a drawer before taking payments.")
@@ -382,11 +382,16 @@ class PaymentService:
         except DeviceError as err:
             error = str(err)[:200]
             log.warning("receipt %s did not print: %s", document.receipt_number, err)
-        with transaction(self.ctx.sessions) as s:
-            values: dict[str, object] = {"print_error": error}
-            if error is None:
-                values["printed_at"] = self.ctx.now()
-            s.execute(update(Receipt).where(Receipt.id == receipt_id).values(**values))
+        try:
+            with transaction(self.ctx.sessions) as s:
+                values: dict[str, object] = {"print_error": error}
+                if error is None:
+                    values["printed_at"] = self.ctx.now()
+                s.execute(update(Receipt).where(Receipt.id == receipt_id).values(**values))
+        except StoreError:
+            # The payment is committed; a full disk must not make it look refused (the
+            # cashier would take it twice). The flag stays as it was; the log has the cause.
+            log.exception("receipt %s: its print status was not saved", document.receipt_number)
         self.ctx.events.emit(
             events.RECEIPT_PRINTED, number=document.receipt_number, ok=error is None, error=error
         )

@@ -6,7 +6,6 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cashdesk.app import initialise, open_cashdesk
@@ -44,30 +43,25 @@ def run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
     except (CashdeskError, OSError) as err:
         _refuse("cashdesk cannot start", str(err))
         return 2
-    # One window per till: a second one would double-post and fight over the devices.
-    lock = QLockFile(str(path) + ".lock")
-    lock.setStaleLockTime(0)  # held as long as the window runs; a dead holder's is removed
-    if not lock.tryLock(100):
-        _refuse("cashdesk is already open", f"cashdesk is already open on {path}.")
+    # One window per till: open_cashdesk takes the store's single-instance lock, so a second
+    # window is refused (AlreadyRunning, a CashdeskError) before it can allocate a number.
+    fresh = demo and not path.exists()
+    try:
+        desk = open_cashdesk(config, path)
+        if fresh:
+            initialise(desk, demo=True)
+    except CashdeskError as err:
+        _refuse("cashdesk cannot start", str(err))
         return 2
     try:
-        fresh = demo and not path.exists()
-        try:
-            desk = open_cashdesk(config, path)
-            if fresh:
-                initialise(desk, demo=True)
-        except CashdeskError as err:
-            _refuse("cashdesk cannot start", str(err))
-            return 2
-        try:
-            window = MainWindow(desk, demo=demo)
-            window.resize(1280, 800)
-            window.show()
-            return app.exec()
-        finally:
-            desk.close()
+        if desk.startup.needs_attention:
+            QMessageBox.warning(None, "cashdesk was not closed properly", desk.startup.message)
+        window = MainWindow(desk, demo=demo)
+        window.resize(1280, 800)
+        window.show()
+        return app.exec()
     finally:
-        lock.unlock()
+        desk.close()
 
 
 def _refuse(title: str, message: str) -> None:
