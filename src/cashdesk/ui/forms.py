@@ -29,6 +29,7 @@ class FormField:
     hints: tuple[str, ...] = ()
     money: bool = False
     max_length: int = 40
+    secret: bool = False  # a PIN or password: echoed as dots
 
 
 class FormDialog(QDialog):
@@ -55,7 +56,9 @@ class FormDialog(QDialog):
 
         form = QFormLayout()
         for field in self.fields:
-            edit = line_edit(field.label.replace("&", ""), money=field.money)
+            edit = line_edit(
+                field.label.replace("&", ""), money=field.money, password=field.secret
+            )
             edit.setMaxLength(field.max_length)
             error = MessageLabel(f"{field.label.replace('&', '')} problem")
             column = QVBoxLayout()
