@@ -19,7 +19,10 @@ def _dialog(desk: Cashdesk, requester: Operator, qtbot: QtBot) -> OverrideDialog
     )
     qtbot.addWidget(dialog)
     dialog.show()
+    dialog.activateWindow()
     qtbot.waitExposed(dialog)
+    # Keys go wherever the focus is, as at the counter: wait until it is in the first field.
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.inputs["supervisor"])
     return dialog
 
 
