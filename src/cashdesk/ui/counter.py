@@ -55,8 +55,8 @@ from cashdesk.ui.widgets import add_action, key_button
 # (what, keys, accessible name); the first key is printed on the button.
 TOOLS = (
     ("Find record", "F6", "find"),
-    ("Business lic.", "Ctrl+B", "business"),
-    ("Animal lic.", "Ctrl+D", "animal"),
+    ("Business license", "Ctrl+B", "business"),
+    ("Animal license", "Ctrl+D", "animal"),
     ("TOT return", "Ctrl+T", "tot"),
     ("Program sale", "Ctrl+G", "program"),
     ("Fee quote", "Ctrl+Q", "quote"),
@@ -97,6 +97,8 @@ class CounterTools(QObject):
             )
             self.actions[name] = action
             self.buttons[name] = key_button(action, what)
+            self.buttons[name].setText(f"{what}\n{key}")  # two lines: four fit in a row
+            self.buttons[name].setMinimumHeight(58)
             page.counter_keys.addWidget(self.buttons[name], i // 4, i % 4)
         page.draft_changed.connect(self._draft_changed)
         page.posted.connect(self._posted)

@@ -134,6 +134,7 @@ class CounterForm(QDialog):
         self.fields = tuple(fields)
         self.inputs: dict[str, QWidget] = {}
         self._errors: dict[str, MessageLabel] = {}
+        self._rows: dict[str, int] = {}
         self._refreshing = False
 
         self.form = QFormLayout()
@@ -172,6 +173,7 @@ class CounterForm(QDialog):
                 self.form.addRow(label(f.label, buddy=widget), column)
             self.inputs[f.key] = widget
             self._errors[f.key] = error
+            self._rows[f.key] = self.form.rowCount() - 1
 
         self.heading = label(heading)
         self.heading.setFont(theme.font(theme.TOTALS_PT, bold=True))
@@ -186,6 +188,9 @@ class CounterForm(QDialog):
         )
         self.lines_view = table_view(self.lines_model, panel_title)
         self.lines_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.lines_view.horizontalHeader().sectionResized.connect(
+            lambda *_: self.lines_view.resizeRowsToContents()
+        )
         self.total_caption = label("Total")
         self.total_caption.setFont(theme.font(theme.TOTALS_PT, bold=True))
         self.total = label("")
@@ -228,7 +233,7 @@ class CounterForm(QDialog):
         buttons.addWidget(self.general_error, 1)
         buttons.addWidget(self.confirm_button)
         buttons.addWidget(self.cancel_button)
-        layout = QVBoxLayout(self)
+        layout = self.body = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addLayout(buttons)
         self.resize(1180, 680)
@@ -326,6 +331,7 @@ class CounterForm(QDialog):
         self.lines_model.set_rows(
             [(line.code, line.description, str(line.amount)) for line in shown.lines]
         )
+        self.lines_view.resizeRowsToContents()  # long descriptions wrap, never cut
         self.total.setText(str(shown.total))
         self.notes.setText("\n".join(shown.notes))
 
@@ -333,7 +339,7 @@ class CounterForm(QDialog):
         shown = self.fields_shown()
         for f in self.fields:
             visible = shown is None or f.key in shown
-            self.form.setRowVisible(self.inputs[f.key], visible)
+            self.form.setRowVisible(self._rows[f.key], visible)
 
     # -- errors ---------------------------------------------------------------------------
     def clear_errors(self) -> None:

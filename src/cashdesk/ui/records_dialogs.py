@@ -95,8 +95,8 @@ class UtilityPaymentDialog(CounterForm):
         self._add_lines = add_lines
         self.items_model = RowsModel(
             (
-                Column("Due"),
-                Column("Item", stretch=True),
+                Column("Open item (oldest first)", stretch=True),
+                Column("Past due"),
                 Column("Open", right=True),
                 Column("Pays", right=True),
                 Column("Left", right=True),
@@ -104,8 +104,7 @@ class UtilityPaymentDialog(CounterForm):
         )
         self.items_view = table_view(self.items_model, "Open items")
         self.items_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.left.insertWidget(self.left.count() - 1, label("Open items, in the order paid"))
-        self.left.insertWidget(self.left.count() - 1, self.items_view, 3)
+        self.body.insertWidget(1, self.items_view, 1)
         self._show_items({})
         default = view.open_balance if view.open_balance else view.past_due
         if view.max_payment is not None:
@@ -135,8 +134,8 @@ class UtilityPaymentDialog(CounterForm):
             pays = applied.get(i)
             rows.append(
                 (
-                    f"{item.due_date:%m/%d/%Y}" + (" past due" if item.past_due else ""),
                     item.description,
+                    "past due" if item.past_due else "",
                     str(item.open_amount),
                     "" if pays is None else str(pays),
                     "" if pays is None else str(item.open_amount - pays),
@@ -480,7 +479,7 @@ class BatchImportDialog(QDialog):
         ]
         self.summary.setText("\n".join(lines))
         self.exceptions_model.set_rows(
-            [(str(e.row_no), e.reference, e.reason, e.amount) for e in result.exceptions]
+            [(str(e.row_no), e.reference, e.reason, _money(e.amount)) for e in result.exceptions]
         )
         self.exceptions_view.setVisible(bool(result.exceptions))
         self.exceptions_view.resizeRowsToContents()
@@ -498,3 +497,11 @@ class BatchImportDialog(QDialog):
         else:
             self.general_error.show_message(message)
             self.path.setFocus()
+
+
+def _money(plain: str) -> str:
+    """A row's amount as the file had it, shown as money when it is one."""
+    try:
+        return str(Money.parse(plain))
+    except ValidationError:
+        return plain
