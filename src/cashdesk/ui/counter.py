@@ -111,7 +111,8 @@ class CounterTools(QObject):
 
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog
-        dialog.finished.connect(self._closed)
+        if dialog is not self.lookup:  # the find dialog is kept and connected once
+            dialog.finished.connect(self._closed)
         dialog.open()
 
     def _closed(self) -> None:
@@ -210,7 +211,11 @@ class CounterTools(QObject):
         def closed() -> None:
             dialog.deleteLater()
             self.certificates = None
-            if self.page.receipt_dialog is None and self.dialog is None:
+            receipt = self.page.receipt_dialog
+            if receipt is not None:  # back to the receipt: Enter starts the next sale
+                receipt.activateWindow()
+                receipt.next_button.setFocus()
+            elif self.dialog is None:
                 self.page.focus_entry()
 
         dialog.finished.connect(closed)
@@ -222,6 +227,7 @@ class CounterTools(QObject):
             return
         if self.lookup is None:
             self.lookup = LookupDialog(self.desk, choose=self._choose, parent=self.page)
+            self.lookup.finished.connect(self._closed)
         self.lookup.query.clear()
         self.lookup.error.clear_message()
         self.lookup.query.setFocus()
