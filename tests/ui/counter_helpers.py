@@ -24,8 +24,10 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 def counter_dialog(window: MainWindow, qtbot: QtBot, kind: type[D]) -> D:
     """The counter dialog of ``kind`` once it is open and has the keyboard."""
     qtbot.waitUntil(
-        lambda: isinstance(window.counter.dialog, kind)
-        and QApplication.activeModalWidget() is window.counter.dialog
+        lambda: (
+            isinstance(window.counter.dialog, kind)
+            and QApplication.activeModalWidget() is window.counter.dialog
+        )
     )
     dialog = window.counter.dialog
     assert isinstance(dialog, kind)

@@ -48,8 +48,10 @@ def tags(desk: Cashdesk) -> None:
 
 def certificates(window: MainWindow, qtbot: QtBot) -> CertificatesDialog:
     qtbot.waitUntil(
-        lambda: window.counter.certificates is not None
-        and QApplication.activeModalWidget() is window.counter.certificates
+        lambda: (
+            window.counter.certificates is not None
+            and QApplication.activeModalWidget() is window.counter.certificates
+        )
     )
     dialog = window.counter.certificates
     assert dialog is not None
