@@ -4,6 +4,8 @@
 
 Builds a demo store in a temporary folder, signs Maria in, opens her drawer, keys a sale
 and saves the payment page; then posts it and saves the receipt preview and today's list.
+Then the counter's records and licenses: the find results, a utility payment, a business
+license renewal, an animal license, the fee quote and a mail batch's result.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from cashdesk.app import DEMO_PASSWORD, initialise, open_cashdesk
 from cashdesk.config import Config
@@ -26,6 +30,9 @@ from cashdesk.services.auth import make_hasher
 from cashdesk.ui import theme
 from cashdesk.ui.pyside_fixes import guard_none_refcount
 from cashdesk.ui.window import MainWindow
+
+if TYPE_CHECKING:
+    from cashdesk.app import Cashdesk
 
 SCREENS = Path(__file__).resolve().parent.parent / "docs" / "screens"
 SIZE = (1280, 800)
@@ -37,6 +44,124 @@ def save(widget: QWidget, name: str) -> None:
     if not widget.grab().save(str(path)):
         raise SystemExit(f"could not write {path}")
     print(path)
+
+
+def wait_for(condition: Callable[[], object]) -> None:
+    for _ in range(500):
+        if condition():
+            return
+        QTest.qWait(10)
+    raise SystemExit("the screen did not get there")
+
+
+def counter_dialog(window: MainWindow) -> QDialog:
+    dialog = window.counter.dialog
+    wait_for(lambda: window.counter.dialog is not None)
+    dialog = window.counter.dialog
+    assert dialog is not None
+    return dialog
+
+
+def close_counter_dialog(window: MainWindow) -> None:
+    dialog = window.counter.dialog
+    if dialog is not None:
+        dialog.reject()
+    wait_for(lambda: window.counter.dialog is None)
+
+
+def lookup_results(window: MainWindow) -> None:
+    window.counter.find()
+    lookup = window.counter.lookup
+    assert lookup is not None
+    lookup.query.setText("nunez")
+    wait_for(lambda: lookup.answered and lookup.results)
+    save(lookup, "lookup-results.png")
+    close_counter_dialog(window)
+
+
+def utility_payment(window: MainWindow, desk: Cashdesk) -> None:
+    from cashdesk.ui.records_dialogs import UtilityPaymentDialog
+
+    view = desk.records.utility_account("100007")
+    dialog = UtilityPaymentDialog(
+        desk, view, add_lines=window.counter.add_lines, parent=window.payment_page
+    )
+    dialog.set_text("amount", "250.00")
+    dialog.show()
+    save(dialog, "utility-payment.png")
+    dialog.reject()
+
+
+def business_license(window: MainWindow, desk: Cashdesk) -> None:
+    from cashdesk.ui.license_dialogs import BusinessRenewalDialog
+
+    page = window.payment_page
+    assert page.operator is not None
+    info = desk.licenses.find_business_license("BL-10001")
+    dialog = BusinessRenewalDialog(
+        desk, page.operator, info, add_charge=window.counter.add_charge, parent=page
+    )
+    dialog.set_text("gross", "912,400.00")
+    dialog.set_choice("via", "mail")
+    dialog.set_text("received_on", "11/20/2026")
+    dialog.show()
+    save(dialog, "business-license.png")
+    dialog.reject()
+
+
+def animal_license(window: MainWindow, desk: Cashdesk) -> None:
+    from cashdesk.ui.license_dialogs import AnimalLicenseDialog
+
+    page = window.payment_page
+    assert page.operator is not None
+    info = desk.licenses.find_animal_license("AL-50035")
+    dialog = AnimalLicenseDialog(
+        desk, page.operator, info, add_charge=window.counter.add_charge, parent=page
+    )
+    dialog.set_text("rabies", "06/23/2029")
+    dialog.set_choice("term", "2")
+    dialog.show()
+    save(dialog, "animal-license.png")
+    dialog.reject()
+
+
+def fee_quote(window: MainWindow, desk: Cashdesk) -> None:
+    from cashdesk.ui.quote_dialog import FeeQuoteDialog
+
+    dialog = FeeQuoteDialog(desk, parent=window.payment_page)
+    dialog.set_choice("kind", "business")
+    dialog.set_choice("class", "GR")
+    dialog.set_text("gross", "1,250,000.00")
+    dialog.set_checked("new", True)
+    dialog.set_text("year", "2026")
+    dialog.set_text("start", "08/15/2026")
+    dialog.show()
+    save(dialog, "fee-quote.png")
+    dialog.reject()
+
+
+def batch_import(window: MainWindow, folder: Path) -> None:
+    path = folder / "mail-1126.csv"
+    path.write_text(
+        "payer,kind,reference,amount,tender,check_routing,check_account,check_number,postmark\n"
+        "Robert Anderson,UTIL,100007,218.75,check,021000021,40000001,1001,2026-11-20\n"
+        "Pat Doe,GOLF-R,,40.00,money_order,,,MO-5521,\n"
+        "Hana Kim,UTIL,100007,50.00,check,121042882,65876275824,2201,\n"
+        "Lee Park,CIT,RB2699999,48.00,check,021000021,40000002,1002,\n"
+        "Ann Lee,MISC,Copy fee,3.50,cash,,,,\n",
+        encoding="utf-8",
+    )
+    window.counter.batch_import()
+    dialog = counter_dialog(window)
+    from cashdesk.ui.records_dialogs import BatchImportDialog
+
+    assert isinstance(dialog, BatchImportDialog)
+    dialog.path.setText(str(path))
+    dialog.batch.setText("MAIL1126")
+    dialog.start_import()
+    wait_for(lambda: dialog.imported is not None)
+    save(dialog, "batch-import.png")
+    close_counter_dialog(window)
 
 
 def main() -> int:
@@ -53,6 +178,8 @@ def main() -> int:
             window.show()
             save(window, "sign-in.png")
 
+            lead = desk.auth.sign_in("lead", DEMO_PASSWORD)
+            desk.licenses.load_tag_stock(lead, prefix="T", first_no=30000, last_no=30999)
             window.begin_session(desk.auth.sign_in("maria", DEMO_PASSWORD))
             save(window, "open-drawer.png")
             window.drawer_page.open_drawer()
@@ -89,6 +216,14 @@ def main() -> int:
             assert window.receipts_dialog is not None
             save(window.receipts_dialog, "todays-receipts.png")
             window.receipts_dialog.reject()
+            QTest.qWait(50)
+
+            lookup_results(window)
+            utility_payment(window, desk)
+            business_license(window, desk)
+            animal_license(window, desk)
+            fee_quote(window, desk)
+            batch_import(window, Path(tmp))
             QTest.qWait(50)
             window.close()
         finally:

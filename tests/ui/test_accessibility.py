@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from ui_keyboard import Keyboard
 
+from cashdesk.domain.money import Money
 from cashdesk.ui import theme
 from cashdesk.ui.window import MainWindow
 
@@ -79,3 +81,75 @@ def test_type_is_readable(selling: MainWindow) -> None:
     totals = selling.payment_page.totals
     assert totals._values["change"].font().pointSize() >= 28
     assert totals._values["total"].font().pointSize() >= 14
+
+
+def _check_picked(window: MainWindow, keys: Keyboard, qtbot: QtBot, record: str) -> None:
+    keys.press(Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: window.counter.lookup is not None)
+    lookup = window.counter.lookup
+    assert lookup is not None
+    qtbot.waitUntil(lookup.isActiveWindow)
+    keys.type(record)
+    qtbot.waitUntil(lambda: lookup.answered and bool(lookup.results))
+    check(lookup)
+    keys.enter()
+    qtbot.waitUntil(
+        lambda: window.counter.dialog is not None and window.counter.dialog is not lookup
+    )
+    dialog = window.counter.dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isActiveWindow)
+    check(dialog)
+    keys.press(Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+
+
+def test_the_counter_screens_name_their_controls_and_their_buttons_are_44px(
+    selling: MainWindow, keys: Keyboard, qtbot: QtBot
+) -> None:
+    """F6 find, Ctrl+B/D/T/G/Q/I/R, and the utility, license and certificate dialogs."""
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    opened = [(Qt.Key.Key_F6, Qt.KeyboardModifier.NoModifier)] + [
+        (key, ctrl)
+        for key in (
+            Qt.Key.Key_B,
+            Qt.Key.Key_D,
+            Qt.Key.Key_T,
+            Qt.Key.Key_G,
+            Qt.Key.Key_Q,
+            Qt.Key.Key_I,
+            Qt.Key.Key_R,
+        )
+    ]
+    for key, modifier in opened:
+        keys.press(key, modifier)
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        qtbot.waitUntil(dialog.isActiveWindow)
+        check(dialog)
+        keys.press(Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    for record in ("100007", "BL-10003", "AL-50035"):  # a utility account, two licenses
+        _check_picked(selling, keys, qtbot, record)
+    from cashdesk.services.licenses import IssuedLicense
+    from cashdesk.ui.license_dialogs import CertificatesDialog
+
+    issued = IssuedLicense(
+        license_no="BL-10003",
+        kind="business",
+        action="renewal",
+        holder="Müller Brewery",
+        term_start=dt.date(2027, 1, 1),
+        term_end=dt.date(2027, 12, 31),
+        tag_no="",
+        receipt_number="W01-000001",
+        total=Money.parse("29.00"),
+        certificate=b"%PDF",
+        certificate_path=None,
+    )
+    certificates = CertificatesDialog([issued], parent=selling)
+    qtbot.addWidget(certificates)
+    certificates.show()
+    qtbot.waitExposed(certificates)
+    check(certificates)

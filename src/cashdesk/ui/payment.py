@@ -7,10 +7,10 @@ refusal is the domain's or the service's message.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -124,6 +124,11 @@ class TotalsPanel(QFrame):
 
 
 class PaymentPage(QWidget):
+    # For the counter tools (ui/counter.py): the sale's lines changed; a receipt posted
+    # (emitted before the page starts the next sale, so the posted draft is still readable).
+    draft_changed = Signal()
+    posted = Signal(object)  # PostedReceipt
+
     def __init__(self, desk: Cashdesk, background: Background) -> None:
         super().__init__()
         self.desk = desk
@@ -154,6 +159,7 @@ class PaymentPage(QWidget):
         self.status_line = label(role="hint")
         self.status_line.setAccessibleName("Sale status")
         self.totals = TotalsPanel()
+        self.counter_keys = QGridLayout()  # the counter tools' buttons (ui/counter.py)
 
         add_action(
             self.lines_view,
@@ -197,6 +203,7 @@ class PaymentPage(QWidget):
 
         left = QVBoxLayout()
         left.addWidget(self.line_entry)
+        left.addLayout(self.counter_keys)
         left.addWidget(label("&Lines", buddy=self.lines_view))
         left.addWidget(self.lines_view, 3)
         payer_row = QHBoxLayout()
@@ -275,6 +282,7 @@ class PaymentPage(QWidget):
         )
         self.lines_view.scrollToBottom()
         self.totals.show_draft(self.draft)
+        self.draft_changed.emit()
 
     def _payer_changed(self, text: str) -> None:
         self.draft.payer = text
@@ -284,6 +292,21 @@ class PaymentPage(QWidget):
         self.draft.add_line(line)
         self.notice.clear_message()
         self._refresh()
+
+    def add_lines(self, lines: Sequence[ChargeLine]) -> None:
+        """The lines of one record (a utility payment, a license), all or none."""
+        added = 0
+        try:
+            for line in lines:
+                self.draft.add_line(line)
+                added += 1
+        except ValidationError:
+            for _ in range(added):
+                self.draft.remove_line(len(self.draft.lines) - 1)
+            raise
+        finally:
+            self._refresh()
+        self.notice.clear_message()
 
     def add_tender(self, tender: Tender) -> None:
         self.draft.add_tender(tender)
@@ -346,6 +369,7 @@ class PaymentPage(QWidget):
         self.status_line.setText("Posting…" if posting else "")
 
     def _posted(self, posted: PostedReceipt) -> None:
+        self.posted.emit(posted)
         self._show_posting(False)
         self.new_sale()
         self.status_line.setText(f"Last receipt {posted.number}: change {posted.change}")

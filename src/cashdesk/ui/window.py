@@ -11,6 +11,7 @@ from cashdesk.domain.roles import Operator
 from cashdesk.errors import CashdeskError
 from cashdesk.services.drawers import DrawerInfo
 from cashdesk.ui.bridge import EventBridge
+from cashdesk.ui.counter import CounterTools
 from cashdesk.ui.operations import Background
 from cashdesk.ui.payment import PaymentPage
 from cashdesk.ui.receipts import TodaysReceiptsDialog, failure_text
@@ -35,6 +36,7 @@ class MainWindow(QMainWindow):
         self.sign_in_page = SignInPage(desk, self.background, demo=demo)
         self.drawer_page = OpenDrawerPage(desk)
         self.payment_page = PaymentPage(desk, self.background)
+        self.counter = CounterTools(self.payment_page, desk, self.background)
         self.pages = QStackedWidget()
         for page in (self.sign_in_page, self.drawer_page, self.payment_page):
             self.pages.addWidget(page)
