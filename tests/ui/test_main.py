@@ -52,7 +52,10 @@ def test_the_demo_store_is_created_and_the_window_opens(
     opened: list[MainWindow] = []
 
     def exec_() -> int:
-        opened.extend(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        # Only the window this run showed: an earlier test's closed window may not be deleted yet.
+        opened.extend(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        )
         for window in opened:
             window.close()
         return 0
