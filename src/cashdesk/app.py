@@ -48,6 +48,7 @@ from cashdesk.store.engine import (
 from cashdesk.store.integrity import StartupReport, run_checks
 from cashdesk.store.lock import InstanceLock
 from cashdesk.store.models import User, Workstation
+from cashdesk.store.records_search import keep_index_current
 from cashdesk.store.reference import load_chart_and_codes, load_city_records
 
 log = logging.getLogger(__name__)
@@ -152,6 +153,7 @@ def open_cashdesk(
         events=EventBus(),
     )
     catalog = CatalogService(ctx)
+    keep_index_current()  # licenses issued here are found by the next search
     auth, sync = AuthService(ctx, hasher), SyncService(ctx)
     auth.unsent_check = sync.unsent_warning
     drawers = DrawerService(ctx)

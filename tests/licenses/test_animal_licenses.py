@@ -312,3 +312,21 @@ def test_tag_stock_ranges_are_checked(
 def test_only_leads_and_admins_load_tags(desk: Cashdesk, cashier: Operator) -> None:
     with pytest.raises(PermissionDenied, match="load animal tag stock"):
         desk.licenses.load_tag_stock(cashier, prefix="T", first_no=1, last_no=2)
+
+
+def test_licenses_issued_here_are_found_by_the_next_search(
+    desk: Cashdesk, open_drawer: Operator, tags: list[str], pay: Pay
+) -> None:
+    def found(query: str) -> list[str]:
+        return [r.key for r in desk.lookup.search(query, limit=5)]
+
+    assert found("t30000") == []
+    pay(open_drawer, new_dog(desk, open_drawer))
+    # A new license, by its tag, its number and its owner's folded name.
+    assert found("T30000") == ["AL-W01-00001"]
+    assert "AL-W01-00001" in found("soren obrien biscuit")
+    # A replacement tag: the new tag finds the license, the old one no longer does.
+    assert found("T25005") == ["AL-50005"]
+    pay(open_drawer, desk.licenses.replace_tag(open_drawer, license_no="AL-50005"))
+    assert found("T30001") == ["AL-50005"]
+    assert found("T25005") == []

@@ -4,17 +4,19 @@ It holds only the folded words (see ``cashdesk.domain.search_text``) of each rec
 rowid that says which record it is: ``kind * KIND_STRIDE + rowid of the record's row`` in its
 cache table. Contentless, because the cache tables already hold the text: the index adds
 words and positions only. Migration 0040 creates and first fills it; ``rebuild_search_index``
-refills it whenever the city's records are (re)loaded, the only way the cache tables change
-(payments at this counter are recorded beside them, in record_postings, and change no name).
+refills it whenever the city's records are (re)loaded. Payments at this counter are recorded
+beside the cache tables (record_postings) and change no name; licenses issued or re-tagged
+here do change them, and ``keep_index_current`` indexes those rows as they are written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import IntEnum
+from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.orm import Mapper, Session
 
 from cashdesk.domain.search_text import fold
 
@@ -86,3 +88,77 @@ def rebuild_search_index(s: Session) -> int:
             s.execute(insert, docs)
         count += len(docs)
     return count
+
+
+# -- keeping the index in step with rows this counter writes ---------------------------------
+# The license screens issue new licenses (new rows) and renew or re-tag existing ones (a new
+# tag number) in the cache tables. The mapper events below index such a row in the same
+# transaction, so a tag issued a minute ago is found by the next search. A contentless FTS5
+# table forgets a row only when given its old words, which the ORM still holds as the
+# attributes' history while the flush runs.
+
+
+def _body(values: Iterable[object]) -> str:
+    return fold(" ".join(str(v or "") for v in values))
+
+
+def _index_after_write(kind: RecordKind) -> tuple[Any, Any]:
+    columns = SOURCES[kind][1]
+    insert = text("INSERT INTO record_search(rowid, body) VALUES (:rowid, :body)")
+    forget = text(
+        "INSERT INTO record_search(record_search, rowid, body) VALUES ('delete', :rowid, :body)"
+    )
+
+    def rowid_of(connection: Connection, mapper: Mapper[Any], target: Any) -> int:
+        table = SOURCES[kind][0]
+        key = mapper.primary_key[0].name
+        value = connection.execute(
+            text(f"SELECT rowid FROM {table} WHERE {key} = :key"), {"key": getattr(target, key)}
+        ).scalar_one()
+        return search_rowid(kind, int(value))
+
+    def after_insert(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
+        body = _body(getattr(target, c) for c in columns)
+        connection.execute(insert, {"rowid": rowid_of(connection, mapper, target), "body": body})
+
+    def after_update(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
+        state = inspect(target)
+        old, changed = [], False
+        for column in columns:
+            history = state.attrs[column].history
+            if history.deleted:
+                changed = True
+                old.append(history.deleted[0])
+            else:
+                old.append(getattr(target, column))
+        if not changed:
+            return
+        rowid = rowid_of(connection, mapper, target)
+        connection.execute(forget, {"rowid": rowid, "body": _body(old)})
+        connection.execute(
+            insert, {"rowid": rowid, "body": _body(getattr(target, c) for c in columns)}
+        )
+
+    return after_insert, after_update
+
+
+def keep_index_current() -> None:
+    """Register the mapper events for the license tables (once per process)."""
+    global _registered
+    if _registered:
+        return
+    from sqlalchemy import event
+
+    from cashdesk.store.reference_models import AnimalLicenseRow, BusinessLicenseRow
+
+    for model, kind in (
+        (BusinessLicenseRow, RecordKind.BUSINESS_LICENSE),
+        (AnimalLicenseRow, RecordKind.ANIMAL_LICENSE),
+    ):
+        after_insert, after_update = _index_after_write(kind)
+        event.listen(model, "after_insert", after_insert)
+        event.listen(model, "after_update", after_update)
+    _registered = True
+
+
+_registered = False
