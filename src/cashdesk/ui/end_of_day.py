@@ -7,6 +7,7 @@ and the refusal is shown here in their words.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -73,6 +74,7 @@ class EndOfDayPage(QWidget):
         self.background = background
         self.operator: Operator | None = None
         self.report: DayReport | None = None
+        self.day: dt.date | None = None  # None: the workstation's current business date
         self.title = label("End of day", role="title")
         self.figures = label(role="hint")
         self.figures.setAccessibleName("Day figures")
@@ -121,6 +123,7 @@ class EndOfDayPage(QWidget):
 
     def start(self, operator: Operator) -> None:
         self.operator = operator
+        self.day = None
         self.message.clear_message()
         self.error.clear_message()
         self.refresh()
@@ -134,9 +137,9 @@ class EndOfDayPage(QWidget):
         operator = self.operator
         if operator is None:
             return
-        balancing = self.desk.balancing
+        balancing, day = self.desk.balancing, self.day
         self.background.run(
-            lambda: balancing.sessions(operator),
+            lambda: balancing.sessions(operator, day),
             on_success=self._show,
             on_failure=self._failed,
         )
@@ -255,6 +258,7 @@ class EndOfDayPage(QWidget):
         )
 
     def _closed(self, result: DayCloseResult) -> None:
+        self.day = result.business_date  # keep showing the date just closed
         z = result.report
         self._done(
             f"{result.business_date:%Y-%m-%d} is closed: {z.receipts} receipts, "
