@@ -79,3 +79,25 @@ def test_type_is_readable(selling: MainWindow) -> None:
     totals = selling.payment_page.totals
     assert totals._values["change"].font().pointSize() >= 28
     assert totals._values["total"].font().pointSize() >= 14
+
+
+def test_the_drawer_screens_name_their_controls(
+    selling: MainWindow, keys: Keyboard, qtbot: QtBot
+) -> None:
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    for key, modifier in ((Qt.Key.Key_U, ctrl), (Qt.Key.Key_R, ctrl)):
+        keys.press(key, modifier)
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        qtbot.waitUntil(dialog.isActiveWindow)
+        check(dialog)
+        keys.press(Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    for key in (Qt.Key.Key_F10, Qt.Key.Key_H, Qt.Key.Key_F11):
+        keys.press(key, ctrl if key == Qt.Key.Key_H else Qt.KeyboardModifier.NoModifier)
+        assert selling.pages.currentWidget() is not selling.payment_page
+        check(selling)
+        keys.press(Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: selling.pages.currentWidget() is selling.payment_page)
+        qtbot.waitUntil(lambda: not selling.background.busy)

@@ -234,7 +234,10 @@ class DrawerScreens(QObject):
             self.window.begin_session(operator)
 
     # -- reports ----------------------------------------------------------------------------
-    def show_reports(self, kind: str = "daily") -> None:
+    def show_reports(self) -> None:
+        self.open_reports("daily")
+
+    def open_reports(self, kind: str) -> None:
         operator = self.window.operator
         if operator is None or self.reports_dialog is not None:
             return

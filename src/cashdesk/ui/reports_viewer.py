@@ -392,6 +392,8 @@ class ReportsDialog(QDialog):
             if isinstance(dialog.result, Path):
                 self._note(f"Saved {dialog.result}")
             dialog.deleteLater()
+            self.activateWindow()  # the keyboard comes back to the viewer
+            self.kinds.setFocus()
 
         dialog.finished.connect(saved)
         dialog.open()
