@@ -3,9 +3,10 @@ pickup, a handoff, the blind close (short, recount, a lead's sign-off) and the d
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -21,6 +22,14 @@ F = Qt.Key
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
 PASSWORD = "riverbend1"
+
+
+@pytest.fixture(autouse=True)
+def _closed_windows_deleted() -> Iterator[None]:
+    """pytest-qt closes the test's window and deletes it later; delete it now, so no window
+    of this test is still about when the next test starts."""
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def cash_sale(window: MainWindow, keys: Keyboard, qtbot: QtBot, amount: str) -> None:

@@ -3,12 +3,12 @@ saved as a PDF whose text holds the same figures."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
@@ -26,6 +26,14 @@ from cashdesk.ui.window import MainWindow
 
 F = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture(autouse=True)
+def _closed_windows_deleted() -> Iterator[None]:
+    """pytest-qt closes the test's window and deletes it later; delete it now, so no window
+    of this test is still about when the next test starts."""
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

@@ -285,9 +285,9 @@ class ItemsEntry(QFrame):
 
         self.number.next_requested.connect(self._after_number)
         self.amount.next_requested.connect(self._add)
-        self.amount.previous_requested.connect(lambda: _focus(self.number))
+        self.amount.previous_requested.connect(self.focus_first)
         self.card_batch.next_requested.connect(self.finished.emit)
-        self.card_batch.previous_requested.connect(lambda: _focus(self.number))
+        self.card_batch.previous_requested.connect(self.focus_first)
 
         entry = QGridLayout()
         entry.addWidget(label("&Kind", buddy=self.kind), 0, 0)

@@ -109,7 +109,7 @@ class CloseDrawerPage(QWidget):
 
         self.grid.finished.connect(self.items.focus_first)
         self.items.finished.connect(self._after_items)
-        self.incoming_user.next_requested.connect(lambda: self.incoming_password.setFocus())
+        self.incoming_user.next_requested.connect(self.incoming_password.setFocus)
         self.incoming_password.returnPressed.connect(self.submit)
 
         lower = QHBoxLayout()

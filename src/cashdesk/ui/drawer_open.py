@@ -41,7 +41,7 @@ class OpenDrawerGridPage(QWidget):
         self.open_button = button("Open drawer   Enter", "Open drawer", primary=True)
         self.open_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.open_button.clicked.connect(self.open_drawer)
-        self.grid.finished.connect(lambda: refocus(self.open_button))
+        self.grid.finished.connect(self._to_open_button)
         window = Qt.ShortcutContext.WindowShortcut
         add_action(self, "Open drawer", ["F12", "Ctrl+Return"], self.open_drawer, context=window)
         add_action(self, "Count", ["Alt+C"], self.grid.focus_first, context=window)
@@ -80,6 +80,9 @@ class OpenDrawerGridPage(QWidget):
                 f"Count the {bank} starting bank by denomination (Enter moves down), then F12."
             )
         self.focus_entry()
+
+    def _to_open_button(self) -> None:
+        refocus(self.open_button)
 
     def focus_entry(self) -> None:
         if not self.isVisible():

@@ -12,6 +12,7 @@ Keys (window-wide, on the screens where they apply):
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -31,10 +32,16 @@ if TYPE_CHECKING:
     from cashdesk.ui.window import MainWindow
 
 
+def _ignore(_error: Exception) -> None:
+    """The pickup prompt is a courtesy: a failed check leaves it as it was."""
+
+
 class DrawerScreens(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self.window = window
+        # Weak: this object lives as the window's child (owned by Qt), so a strong reference
+        # back would keep the window's Python side alive after it closed.
+        self._window = weakref.ref(window)
         self.desk = window.desk
         self.close_page = CloseDrawerPage(window.desk, window.background)
         self.day_page = EndOfDayPage(window.desk, window.background)
@@ -42,7 +49,7 @@ class DrawerScreens(QObject):
             window.pages.addWidget(page)
         # The pickup prompt's check reads on its own thread: it must never make the window
         # "busy" (sign-out and close wait for postings, not for this courtesy).
-        self.checks = Background(self, on_failure=lambda _error: None)
+        self.checks = Background(self, on_failure=_ignore)
         window.installEventFilter(self)
         self.reports_dialog: ReportsDialog | None = None
         self.pickup_dialog: PickupDialog | None = None
@@ -107,12 +114,18 @@ class DrawerScreens(QObject):
         self.close_page.finished.connect(self._count_done)
         self.close_page.cancelled.connect(self._back_to_sale)
         self.day_page.back.connect(self._back_from_day)
-        window.bridge.receipt_posted.connect(lambda _number: self.check_pickup())
+        window.bridge.receipt_posted.connect(self._receipt_posted)
         window.pages.currentChanged.connect(self._page_changed)
         self._page_changed()
 
+    @property
+    def window(self) -> MainWindow:
+        window = self._window()
+        assert window is not None, "the window has gone"
+        return window
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
+        if watched is self._window() and event.type() == QEvent.Type.Close:
             self.checks.wait()  # before the window (and then the store) closes
         return False
 
@@ -143,6 +156,9 @@ class DrawerScreens(QObject):
 
     def _show(self, page: QWidget) -> None:
         self.window.pages.setCurrentWidget(page)
+
+    def _receipt_posted(self, _number: str) -> None:
+        self.check_pickup()
 
     # -- pickups ----------------------------------------------------------------------------
     def check_pickup(self) -> None:
