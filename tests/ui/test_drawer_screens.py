@@ -13,6 +13,9 @@ from sqlalchemy import select
 from ui_keyboard import Keyboard
 
 from cashdesk.app import Cashdesk
+from cashdesk.domain import tender
+from cashdesk.domain.money import Money
+from cashdesk.domain.receipt import ReceiptDraft
 from cashdesk.store.drawer_models import BusinessDayRow, DepositRow, DrawerCountRow, DrawerPickupRow
 from cashdesk.store.models import DrawerSession
 from cashdesk.ui.drawer_dialogs import PickupDialog, WorkDialog
@@ -234,14 +237,38 @@ def test_a_blind_close_short_over_five_dollars_needs_a_leads_sign_off(
 def test_a_recount_that_balances_is_approved_without_a_sign_off(
     selling: MainWindow, keys: Keyboard, qtbot: QtBot, desk: Cashdesk
 ) -> None:
+    assert selling.operator is not None
+    draft = ReceiptDraft(payer="Jane Q. Public")
+    draft.add_line(desk.catalog.catalog().line("GOLF-R"))
+    draft.add_tender(
+        tender.check(Money.parse("40.00"), routing="021000021", account="123456789", number="1001")
+    )
+    desk.payments.post_payment(selling.operator, draft)
     keys.press(F.Key_F10)
     page = selling.drawer_screens.close_page
     count_on_grid(keys, {0: "1"})  # $100.00 of the $200.00 bank: a slip
-    keys.press(F.Key_F12)
+    keys.press(F.Key_N, ALT)  # the checks: number, amount, Enter adds it
+    keys.type("1001")
+    keys.enter()
+    keys.type("40.00")
+    keys.enter()
+    assert page.items.model.row(0) == ("Check", "1001", "$40.00")
+    assert QApplication.focusWidget() is page.items.number
+    keys.enter()  # no more checks: the card batch
+    assert QApplication.focusWidget() is page.items.card_batch
+    keys.enter()  # no card batch: submit
     qtbot.waitUntil(lambda: page.views.currentWidget() is page.result_view)
     assert page.summary.text() == "Over/short: short $100.00"
+    assert page.variances.row(1) == ("Check", "$40.00", "$40.00", "even")
+    assert page.matches.row(0) == ("matched", "Check", "1001", "$40.00", "W01-000001")
+    assert selling.drawer_status.text() == "Drawer 1 counted"
     keys.press(F.Key_F7)
     count_on_grid(keys, {0: "2"})
+    keys.press(F.Key_N, ALT)
+    keys.type("1001")
+    keys.enter()
+    keys.type("40")
+    keys.enter()
     keys.press(F.Key_F12)
     qtbot.waitUntil(lambda: page.summary.text() == "Over/short: even")
     assert page.state.text().startswith("Approved: within the $5.00 threshold")

@@ -87,7 +87,7 @@ def test_the_daily_report_shows_the_receipts_figures_and_saves_as_pdf(
     assert "W01-000001 to W01-000002 (no gaps)" in figures
     shown = [p for p in dialog.pages.findChildren(QLabel) if p.accessibleName().endswith("page 1")]
     assert len(shown) == 1 and not shown[0].pixmap().isNull()
-    assert rendered.pages[0].width() > 800
+    assert rendered.pages[0].width() > 750
 
     keys.press(F.Key_S, CTRL)
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), WorkDialog))

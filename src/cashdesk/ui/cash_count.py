@@ -335,7 +335,7 @@ class ItemsEntry(QFrame):
             _focus(self.card_batch)
 
     def _add(self) -> None:
-        kind = self.kind.currentData()
+        kind = TenderKind(self.kind.currentData())
         if not self.amount.text().strip() and not self.number.text().strip():
             _focus(self.card_batch)
             return

@@ -68,6 +68,7 @@ class CloseDrawerPage(QWidget):
 
     finished = Signal(object)
     cancelled = Signal()
+    counted = Signal(object)  # CountResult: the count is in (the drawer is no longer open)
 
     def __init__(self, desk: Cashdesk, background: Background) -> None:
         super().__init__()
@@ -369,6 +370,7 @@ class CloseDrawerPage(QWidget):
         )
         self.views.setCurrentWidget(self.result_view)
         self._enable_actions()
+        self.counted.emit(result)
         if self.isVisible():
             refocus(self.done_button)
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from cashdesk.domain.roles import Operator
 from cashdesk.errors import CashdeskError
-from cashdesk.services.balancing import DrawerStatus, PickupResult
+from cashdesk.services.balancing import CountResult, DrawerStatus, PickupResult
 from cashdesk.ui.drawer_close import CloseDrawerPage
 from cashdesk.ui.drawer_dialogs import PickupDialog
 from cashdesk.ui.end_of_day import EndOfDayPage
@@ -113,6 +113,7 @@ class DrawerScreens(QObject):
 
         self.close_page.finished.connect(self._count_done)
         self.close_page.cancelled.connect(self._back_to_sale)
+        self.close_page.counted.connect(self._show_counted)
         self.day_page.back.connect(self._back_from_day)
         window.bridge.receipt_posted.connect(self._receipt_posted)
         window.pages.currentChanged.connect(self._page_changed)
@@ -231,6 +232,10 @@ class DrawerScreens(QObject):
             except CashdeskError as err:
                 window.statusBar().showMessage(str(err), 10000)
         window.begin_session(incoming)
+
+    def _show_counted(self, result: CountResult) -> None:
+        what = "handed over" if result.kind == "handoff" else result.state
+        self.window.drawer_status.setText(f"Drawer {self.close_page.drawer} {what}")
 
     def _back_to_sale(self) -> None:
         self._show(self.window.payment_page)

@@ -51,7 +51,7 @@ KINDS = (
     ("deposit", "Deposit slip"),
     ("licenses", "License register"),
 )
-PAGE_SCALE = 1.4  # 100 dpi: a Letter page is about 860 px wide
+PAGE_SCALE = 1.3  # 94 dpi: a Letter page is about 800 px wide, the viewer's width
 
 
 @dataclass(frozen=True, slots=True)
