@@ -328,3 +328,38 @@ def test_a_cashier_is_told_the_day_close_is_for_a_lead(
     assert "a lead cashier" in day.error.text() or "may not" in day.error.text()
     keys.press(F.Key_Escape)
     assert selling.pages.currentWidget() is selling.payment_page
+
+
+def test_a_lead_reopens_a_counted_drawer_with_a_reason(
+    selling: MainWindow,
+    keys: Keyboard,
+    qtbot: QtBot,
+    desk: Cashdesk,
+    sign_in: Callable[[str], None],
+) -> None:
+    keys.press(F.Key_F10)
+    close = selling.drawer_screens.close_page
+    count_on_grid(keys, {0: "2"})
+    keys.press(F.Key_F12)
+    qtbot.waitUntil(lambda: close.views.currentWidget() is close.result_view)
+    keys.enter()
+    sign_in("lead")
+    keys.press(F.Key_F11)
+    day = selling.drawer_screens.day_page
+    qtbot.waitUntil(lambda: day.model.rowCount() == 1)
+    keys.press(F.Key_F7)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), WorkDialog))
+    keys.press(F.Key_Escape)  # backs out: nothing reopened
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    assert day.model.row(0)[2] == "approved"
+    keys.press(F.Key_F7)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), WorkDialog))
+    keys.type("Bag found under the till")
+    keys.enter()
+    qtbot.waitUntil(lambda: "reopened: count it again" in day.message.text())
+    qtbot.waitUntil(lambda: day.model.row(0)[2] == "open (blind)")
+    with desk.ctx.sessions() as s:
+        row = s.scalars(select(DrawerSession)).one()
+        assert row.status == "open"
+        count = s.scalars(select(DrawerCountRow)).one()
+        assert count.state == "reopened"
