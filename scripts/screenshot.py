@@ -26,6 +26,7 @@ from cashdesk.app import DEMO_PASSWORD, initialise, open_cashdesk
 from cashdesk.config import Config
 from cashdesk.domain import tender
 from cashdesk.domain.money import Money
+from cashdesk.domain.roles import Operator
 from cashdesk.services.auth import make_hasher
 from cashdesk.ui import theme
 from cashdesk.ui.pyside_fixes import guard_none_refcount
@@ -164,6 +165,58 @@ def batch_import(window: MainWindow, folder: Path) -> None:
     close_counter_dialog(window)
 
 
+def drawer_open(window: MainWindow) -> None:
+    """The open-drawer page: the denomination grid with the standard bank filled in."""
+    save(window, "open-drawer.png")
+
+
+def blind_close(window: MainWindow) -> None:
+    """F10: the blind count, half typed (the expected figures are not on it)."""
+    screens = window.drawer_screens
+    screens.close_drawer()
+    page = screens.close_page
+    for code, pieces in (("B100", "2"), ("B20", "2"), ("B5", "1"), ("C25", "8")):
+        page.grid.edits[code].setText(pieces)
+    page.items.number.setText("1001")
+    page.items.amount.setText("100.00")
+    page.items._add()
+    page.items.card_batch.setText("50.00")
+    save(window, "drawer-blind-close.png")
+
+
+def over_short_signed_off(window: MainWindow) -> None:
+    """The count submitted: over/short per tender, then a lead's sign-off of the short."""
+    page = window.drawer_screens.close_page
+    page.submit()
+    while page.views.currentWidget() is not page.result_view:
+        QTest.qWait(10)
+    save(window, "drawer-over-short.png")
+    result = page.result
+    assert result is not None
+    lead = window.desk.auth.sign_in("lead", DEMO_PASSWORD)
+    signed = window.desk.balancing.approve(
+        lead, result.session_id, reason="Change given twice on a $20 bill"
+    )
+    page._show_result(signed)
+    save(window, "drawer-signed-off.png")
+    page.done()
+
+
+def reports_daily(window: MainWindow, lead: Operator) -> None:
+    """Ctrl+R as the lead: the daily cash report, page by page, with its figures."""
+    window.begin_session(lead)
+    window.drawer_screens.show_reports()
+    dialog = window.drawer_screens.reports_dialog
+    assert dialog is not None
+    dialog.resize(*SIZE)
+    dialog.show_report()
+    while dialog.rendered is None:
+        QTest.qWait(20)
+    save(dialog, "reports-daily.png")
+    dialog.reject()
+    QTest.qWait(50)
+
+
 def main() -> int:
     guard_none_refcount()
     app = QApplication(sys.argv)
@@ -181,7 +234,7 @@ def main() -> int:
             lead = desk.auth.sign_in("lead", DEMO_PASSWORD)
             desk.licenses.load_tag_stock(lead, prefix="T", first_no=30000, last_no=30999)
             window.begin_session(desk.auth.sign_in("maria", DEMO_PASSWORD))
-            save(window, "open-drawer.png")
+            drawer_open(window)
             window.drawer_page.open_drawer()
 
             page = window.payment_page
@@ -225,6 +278,9 @@ def main() -> int:
             fee_quote(window, desk)
             batch_import(window, Path(tmp))
             QTest.qWait(50)
+            blind_close(window)
+            over_short_signed_off(window)
+            reports_daily(window, desk.auth.sign_in("lead", DEMO_PASSWORD))
             window.close()
         finally:
             desk.close()

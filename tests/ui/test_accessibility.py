@@ -107,7 +107,7 @@ def _check_picked(window: MainWindow, keys: Keyboard, qtbot: QtBot, record: str)
 def test_the_counter_screens_name_their_controls_and_their_buttons_are_44px(
     selling: MainWindow, keys: Keyboard, qtbot: QtBot
 ) -> None:
-    """F6 find, Ctrl+B/D/T/G/Q/I/R, and the utility, license and certificate dialogs."""
+    """F6 find, Ctrl+B/D/T/G/Q/I/N, and the utility, license and certificate dialogs."""
     ctrl = Qt.KeyboardModifier.ControlModifier
     opened = [(Qt.Key.Key_F6, Qt.KeyboardModifier.NoModifier)] + [
         (key, ctrl)
@@ -118,7 +118,7 @@ def test_the_counter_screens_name_their_controls_and_their_buttons_are_44px(
             Qt.Key.Key_G,
             Qt.Key.Key_Q,
             Qt.Key.Key_I,
-            Qt.Key.Key_R,
+            Qt.Key.Key_N,
         )
     ]
     for key, modifier in opened:
@@ -153,3 +153,25 @@ def test_the_counter_screens_name_their_controls_and_their_buttons_are_44px(
     certificates.show()
     qtbot.waitExposed(certificates)
     check(certificates)
+
+
+def test_the_drawer_screens_name_their_controls(
+    selling: MainWindow, keys: Keyboard, qtbot: QtBot
+) -> None:
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    for key, modifier in ((Qt.Key.Key_U, ctrl), (Qt.Key.Key_R, ctrl)):
+        keys.press(key, modifier)
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        qtbot.waitUntil(dialog.isActiveWindow)
+        check(dialog)
+        keys.press(Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    for key in (Qt.Key.Key_F10, Qt.Key.Key_H, Qt.Key.Key_F11):
+        keys.press(key, ctrl if key == Qt.Key.Key_H else Qt.KeyboardModifier.NoModifier)
+        assert selling.pages.currentWidget() is not selling.payment_page
+        check(selling)
+        keys.press(Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: selling.pages.currentWidget() is selling.payment_page)
+        qtbot.waitUntil(lambda: not selling.background.busy)

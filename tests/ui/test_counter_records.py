@@ -233,7 +233,7 @@ def test_a_lead_processes_a_returned_check(
     number = _check_receipt(desk, window)
     assert desk.records.utility_account("100007").open_balance == Money.zero()
 
-    keys.press(F.Key_R, CTRL)
+    keys.press(F.Key_N, CTRL)
     dialog = counter_dialog(window, qtbot, ReturnedCheckDialog)
     keys.type(number)
     keys.enter()
@@ -255,7 +255,7 @@ def test_a_cashier_is_refused_returned_check_processing_in_words(
     selling: MainWindow, keys: Keyboard, qtbot: QtBot, desk: Cashdesk
 ) -> None:
     number = _check_receipt(desk, selling)
-    keys.press(F.Key_R, CTRL)
+    keys.press(F.Key_N, CTRL)
     dialog = counter_dialog(selling, qtbot, ReturnedCheckDialog)
     keys.type(number)
     keys.enter()

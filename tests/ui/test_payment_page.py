@@ -53,7 +53,7 @@ def test_a_whole_payment_with_the_keyboard_only(
     keys.type("riverbend1")
     keys.enter()
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.drawer_page)
-    assert window.drawer_page.bank.text() == "200.00"
+    assert window.drawer_page.grid.total.text() == "$200.00"
     keys.enter()
     page = window.payment_page
     assert window.pages.currentWidget() is page

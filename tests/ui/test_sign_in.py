@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from ui_keyboard import Keyboard
 
 from cashdesk.app import DEMO_PASSWORD, Cashdesk
+from cashdesk.store.models import DrawerSession
 from cashdesk.ui.window import MainWindow
 
 
@@ -43,18 +44,41 @@ def test_opening_the_drawer_takes_the_counted_bank(
     desk: Cashdesk,
 ) -> None:
     sign_in("jose")
-    assert QApplication.focusWidget() is window.drawer_page.bank
-    keys.type("-5")
+    page = window.drawer_page
+    # The standard $200.00 bank is filled in and Enter would open on it; José's drawer holds
+    # one $20 bill fewer, so he corrects the count on the grid (Alt+C, Enter moves down).
+    assert page.grid.total.text() == "$200.00"
+    assert QApplication.focusWidget() is page.open_button
+    keys.press(Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is page.grid.edits["B100"]
+    keys.enter()  # $50 bills
+    keys.enter()  # $20 bills
+    keys.type("1")
+    assert page.grid.amounts["B20"].text() == "$20.00"
+    assert page.grid.total.text() == "$180.00"
+    keys.press(Qt.Key.Key_F12)
+    assert (
+        page.error.text() == "The starting bank counts $180.00; it must be $200.00. Count it again."
+    )
+    assert desk.drawers.current() is None
+    assert QApplication.focusWidget() is page.grid.edits["B100"]
     keys.enter()
-    assert window.drawer_page.error.text() == "Starting bank cannot be negative."
-    keys.type("150")
     keys.enter()
+    keys.enter()  # $10 bills: 4 in the standard bank, 6 in this drawer
+    keys.type("6")
+    assert page.grid.total.text() == "$200.00"
+    keys.press(Qt.Key.Key_F12)
     assert window.pages.currentWidget() is window.payment_page
     drawer = desk.drawers.current()
     assert drawer is not None
-    assert (drawer.cashier_name, str(drawer.opening_bank)) == ("José Núñez", "$150.00")
+    assert (drawer.cashier_name, str(drawer.opening_bank)) == ("José Núñez", "$200.00")
+    with desk.ctx.sessions() as s:
+        row = s.get(DrawerSession, drawer.id)
+        assert row is not None
+        assert row.opening_count is not None
+        assert (row.opening_count["B20"], row.opening_count["B10"]) == (1, 6)
     assert "José Núñez" in window.cashier_status.text()
-    assert "$150.00" in window.drawer_status.text()
+    assert "$200.00" in window.drawer_status.text()
 
 
 def test_ctrl_l_signs_out_and_the_next_sign_in_skips_the_open_drawer(

@@ -61,7 +61,7 @@ TOOLS = (
     ("Program sale", "Ctrl+G", "program"),
     ("Fee quote", "Ctrl+Q", "quote"),
     ("Mail batch", "Ctrl+I", "batch"),
-    ("Returned check", "Ctrl+R", "nsf"),
+    ("Returned check", "Ctrl+N", "nsf"),
 )
 KEYS = tuple((key, what.lower()) for what, key, _ in TOOLS)
 

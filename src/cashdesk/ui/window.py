@@ -12,11 +12,13 @@ from cashdesk.errors import CashdeskError
 from cashdesk.services.drawers import DrawerInfo
 from cashdesk.ui.bridge import EventBridge
 from cashdesk.ui.counter import CounterTools
+from cashdesk.ui.drawer_open import OpenDrawerGridPage
+from cashdesk.ui.drawer_screens import DrawerScreens
 from cashdesk.ui.operations import Background
 from cashdesk.ui.payment import PaymentPage
 from cashdesk.ui.receipts import TodaysReceiptsDialog, failure_text
-from cashdesk.ui.sign_in import OpenDrawerPage, SignInPage
-from cashdesk.ui.widgets import add_action, confirm, label, refocus
+from cashdesk.ui.sign_in import SignInPage
+from cashdesk.ui.widgets import add_action, confirm, label
 
 
 class MainWindow(QMainWindow):
@@ -34,7 +36,7 @@ class MainWindow(QMainWindow):
         self._close_confirmed = False
 
         self.sign_in_page = SignInPage(desk, self.background, demo=demo)
-        self.drawer_page = OpenDrawerPage(desk)
+        self.drawer_page = OpenDrawerGridPage(desk)
         self.payment_page = PaymentPage(desk, self.background)
         self.counter = CounterTools(self.payment_page, desk, self.background)
         self.pages = QStackedWidget()
@@ -67,6 +69,7 @@ class MainWindow(QMainWindow):
         printer = desk.ctx.devices.printer.status()
         self._show_printer("", printer.ok, printer.message)
         self.bridge.receipt_printed.connect(self._show_printer)
+        self.drawer_screens = DrawerScreens(self)
         self._show_signed_out()
 
     # -- session --------------------------------------------------------------------------
@@ -77,7 +80,7 @@ class MainWindow(QMainWindow):
         for action in (self.receipts_action, self.sign_out_action):
             action.setEnabled(True)
         current = self.desk.drawers.current()
-        if current is not None and current.cashier_id == operator.user_id:
+        if current is not None and (current.cashier_id == operator.user_id or current.shared):
             self._drawer_opened(current)
             return
         self._show_drawer(current)
@@ -148,7 +151,7 @@ class MainWindow(QMainWindow):
         if page is self.payment_page:
             self.payment_page.focus_entry()
         elif page is self.drawer_page:
-            refocus(self.drawer_page.bank)
+            self.drawer_page.focus_entry()
 
     # -- status and failures --------------------------------------------------------------
     def _show_drawer(self, current: DrawerInfo | None) -> None:
