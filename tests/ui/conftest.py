@@ -31,7 +31,9 @@ def keys(qtbot: QtBot) -> Keyboard:
 @pytest.fixture
 def window(desk: Cashdesk, qtbot: QtBot) -> Iterator[MainWindow]:
     window = MainWindow(desk, demo=True)
-    qtbot.addWidget(window)
+    # Shut down (sync worker, timers, sign-out) before pytest-qt closes the window, so the
+    # close asks nothing (a kept sale, unsent records) and leaves no box behind.
+    qtbot.addWidget(window, before_close_func=MainWindow.shutdown)
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
