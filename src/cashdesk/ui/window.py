@@ -262,8 +262,14 @@ class MainWindow(QMainWindow):
         """Nothing stays usable in front of the lock page: open dialogs close as Escape
         would close them (changing nothing)."""
         for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QDialog) and widget.isVisible() and self.isAncestorOf(widget):
+            if isinstance(widget, QDialog) and widget.isVisible() and self._owns(widget):
                 widget.reject()
+
+    def _owns(self, widget: QWidget) -> bool:
+        parent = widget.parentWidget()
+        while parent is not None and parent is not self:
+            parent = parent.parentWidget()
+        return parent is self
 
     def _unlocked(self, operator: Operator) -> None:
         """The same cashier is back: everything as they left it."""
