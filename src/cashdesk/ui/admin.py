@@ -563,7 +563,7 @@ class AdminDialog(QDialog):
                 self,
                 f"Section {i + 1}",
                 [f"Alt+{i + 1}"],
-                lambda i=i: self.tabs.setCurrentIndex(i),  # type: ignore[misc]
+                self._go_to(i),
                 context=Qt.ShortcutContext.WindowShortcut,
             )
         self.close_button = button("Close   Esc", "Close")
@@ -578,6 +578,10 @@ class AdminDialog(QDialog):
         self.resize(1240, 740)
         self.users_tab.load()
         self.users_tab.table.setFocus()
+
+    def _go_to(self, index: int) -> Callable[[], None]:
+        # No parameters: Qt would pass the action's "checked" flag to a defaulted one.
+        return lambda: self.tabs.setCurrentIndex(index)
 
     def _tab_changed(self, index: int) -> None:
         tab = self.tabs.widget(index)
