@@ -41,6 +41,7 @@ from cashdesk.ui.widgets import add_action, confirm, label, refocus
 
 IDLE_CHECK_MS = 1000
 DEVICE_POLL_MS = 5000
+SYNC_START_MS = 1000
 
 
 class MainWindow(QMainWindow):
@@ -140,8 +141,13 @@ class MainWindow(QMainWindow):
         self.device_timer.setInterval(DEVICE_POLL_MS)
         self.device_timer.timeout.connect(self.poll_devices)
         self.device_timer.start()
+        # The sync worker starts once the window is on screen: its first pass imports the
+        # PostgreSQL driver, which would otherwise compete with the window's start.
         self.sync_runner = SyncRunner(desk.sync)
-        self.sync_runner.start()
+        self.sync_start = QTimer(self)
+        self.sync_start.setSingleShot(True)
+        self.sync_start.setInterval(SYNC_START_MS)
+        self.sync_start.timeout.connect(self.sync_runner.start)
         self.tasks.run(desk.sync.status, on_success=self.show_sync_status)
         self.poll_devices()
         self._show_signed_out()
@@ -418,6 +424,8 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self._shut_down and not self.sync_runner.running and not self.sync_start.isActive():
+            self.sync_start.start()
         page = self.pages.currentWidget()
         if page is self.sign_in_page:
             self.sign_in_page.start()
@@ -469,6 +477,7 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self.idle_timer.stop()
         self.device_timer.stop()
+        self.sync_start.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.activity)
