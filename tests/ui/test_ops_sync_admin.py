@@ -145,7 +145,7 @@ def test_a_cashier_sees_the_state_and_why_not_the_exceptions(
     assert isinstance(dialog, SyncDialog)
     qtbot.waitUntil(dialog.error.isVisible)
     assert dialog.error.text() == "Maria Hernández (Cashier) may not see other cashiers' receipts."
-    assert dialog.values["state"].text().startswith("Not configured")
+    assert dialog.values["state"].text().startswith("Not configured: ")
     assert not dialog.retry_action.isEnabled()
 
 

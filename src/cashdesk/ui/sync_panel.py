@@ -197,10 +197,15 @@ class SyncDialog(QDialog):
         def when(moment: dt.datetime | None) -> str:
             return f"{self.desk.ctx.local_time(moment):%Y-%m-%d %H:%M}" if moment else "—"
 
-        receipts = f" ({status.waiting_receipts} receipts)" if status.waiting_receipts else ""
+        def count(n: int, what: str) -> str:
+            return f"{n} {what}{'' if n == 1 else 's'}"
+
+        receipts = (
+            f" ({count(status.waiting_receipts, 'receipt')})" if status.waiting_receipts else ""
+        )
         texts = {
-            "state": f"{STATES.get(status.state, status.state)} — {status.text}",
-            "waiting": f"{status.waiting} records{receipts}",
+            "state": f"{STATES.get(status.state, status.state)}: {status.text}",
+            "waiting": count(status.waiting, "record") + receipts,
             "oldest": when(status.oldest_waiting_at),
             "offline": when(status.offline_since),
             "last_success": when(status.last_success_at),

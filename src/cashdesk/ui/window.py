@@ -15,9 +15,12 @@ from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QFrame,
+    QHBoxLayout,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -30,6 +33,7 @@ from cashdesk.services.session import SignInResult
 from cashdesk.services.sync import SyncRunner, SyncStatus
 from cashdesk.ui.admin import AdminDialog
 from cashdesk.ui.bridge import EventBridge
+from cashdesk.ui.collector import GuiThreadCollector
 from cashdesk.ui.devices_panel import DevicesDialog, NoSaleDialog, device_summary
 from cashdesk.ui.lock import ActivityFilter, LockPage
 from cashdesk.ui.operations import Background
@@ -72,7 +76,22 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         for page in (self.sign_in_page, self.drawer_page, self.payment_page, self.lock_page):
             self.pages.addWidget(page)
-        self.setCentralWidget(self.pages)
+        # Who, which drawer and which devices: a strip under the pages (the status bar below
+        # it keeps the messages on the left and the sync state on the right; one row could
+        # not hold it all at a readable size).
+        self.info_strip = QFrame()
+        self.info_strip.setAccessibleName("Counter status")
+        self.info_strip.setStyleSheet(
+            "QFrame { border-top: 1px solid #b0b8c2; }"
+            " QLabel { border: none; border-right: 1px solid #b0b8c2; padding: 2px 10px; }"
+        )
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.pages, 1)
+        column.addWidget(self.info_strip)
+        self.setCentralWidget(central)
         self.sign_in_page.signed_in.connect(self.begin_session)
         self.drawer_page.drawer_opened.connect(self._drawer_opened)
         self.lock_page.unlocked.connect(self._unlocked)
@@ -112,16 +131,20 @@ class MainWindow(QMainWindow):
         self.printer_status = label("Printer: …")
         self.devices_status = label("Devices: …")
         self.sync_status = label("Sync: …")
+        strip = QHBoxLayout(self.info_strip)
+        strip.setContentsMargins(0, 0, 0, 0)
         for name, widget in (
             ("Workstation", self.workstation_status),
             ("Cashier", self.cashier_status),
             ("Drawer", self.drawer_status),
             ("Printer", self.printer_status),
             ("Devices", self.devices_status),
-            ("Sync", self.sync_status),
         ):
             widget.setAccessibleName(name)
-            self.statusBar().addPermanentWidget(widget)
+            strip.addWidget(widget)
+        strip.addStretch(1)
+        self.sync_status.setAccessibleName("Sync")
+        self.statusBar().addPermanentWidget(self.sync_status)
         self.bridge.receipt_printed.connect(self._show_printer)
         self.bridge.device_status.connect(self.show_devices_status)
         self.bridge.drawer_status.connect(self._drawer_event)
@@ -133,6 +156,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.activity)
+        self.collector = GuiThreadCollector(self)  # no Qt object dies on a worker thread
         self.idle_timer = QTimer(self)
         self.idle_timer.setInterval(IDLE_CHECK_MS)
         self.idle_timer.timeout.connect(self.check_idle)
@@ -487,6 +511,7 @@ class MainWindow(QMainWindow):
         self.bridge.close()
         for helper in (self.background, self.monitor, self.tasks):
             helper.wait()
+        self.collector.stop()
 
     def _close_anyway(self) -> None:
         self._close_confirmed = True
