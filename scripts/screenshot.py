@@ -6,10 +6,14 @@ Builds a demo store in a temporary folder, signs Maria in, opens her drawer, key
 and saves the payment page; then posts it and saves the receipt preview and today's list.
 Then the counter's records and licenses: the find results, a utility payment, a business
 license renewal, an animal license, the fee quote and a mail batch's result.
+Then the operations screens: the lock screen (a sale kept behind it), the supervisor override
+for a cashier's void, the devices panel, the sync panel (a lead, one refused row) and the
+users administration (the administrator).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -21,13 +25,19 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from sqlalchemy import select
 
-from cashdesk.app import DEMO_PASSWORD, initialise, open_cashdesk
+from cashdesk.app import DEMO_PASSWORD, Cashdesk, initialise, open_cashdesk
 from cashdesk.config import Config
+from cashdesk.devices.simulated import SimulatedCheckReader
 from cashdesk.domain import tender
 from cashdesk.domain.money import Money
 from cashdesk.domain.roles import Operator
+from cashdesk.errors import CashdeskError
 from cashdesk.services.auth import make_hasher
+from cashdesk.store.engine import transaction
+from cashdesk.store.ledger_models import SyncExceptionRow
+from cashdesk.store.models import OutboxRow
 from cashdesk.ui import theme
 from cashdesk.ui.pyside_fixes import guard_none_refcount
 from cashdesk.ui.window import MainWindow
@@ -45,14 +55,6 @@ def save(widget: QWidget, name: str) -> None:
     if not widget.grab().save(str(path)):
         raise SystemExit(f"could not write {path}")
     print(path)
-
-
-def wait_for(condition: Callable[[], object]) -> None:
-    for _ in range(500):
-        if condition():
-            return
-        QTest.qWait(10)
-    raise SystemExit("the screen did not get there")
 
 
 def counter_dialog(window: MainWindow) -> QDialog:
@@ -214,6 +216,110 @@ def reports_daily(window: MainWindow, lead: Operator) -> None:
         QTest.qWait(20)
     save(dialog, "reports-daily.png")
     dialog.reject()
+
+
+def wait_for(condition: Callable[[], object], what: str = "the screen") -> None:
+    for _ in range(500):
+        if condition():
+            return
+        QTest.qWait(10)
+    raise SystemExit(f"timed out waiting for {what}")
+
+
+def switch_to(window: MainWindow, desk: Cashdesk, username: str) -> None:
+    """Sign the current person out and ``username`` in, as the keyboard would."""
+    window.sign_out()
+    window.begin_session(desk.terminal.sign_in(username, DEMO_PASSWORD).operator)
+
+
+def lock_screen(window: MainWindow, desk: Cashdesk) -> None:
+    catalog = desk.catalog.catalog()
+    window.payment_page.add_line(catalog.line("GOLF-R"))
+    window.payment_page.payer.setText("Ada Park")
+    window.lock()
+    window.lock_page.error.show_message("User name or PIN is not right.")
+    save(window, "lock-screen.png")
+    window.lock_page.secret.setText("1111")
+    window.lock_page.unlock()
+    wait_for(lambda: window.pages.currentWidget() is window.payment_page, "the unlock")
+    window.payment_page.new_sale()
+
+
+def override_dialog(window: MainWindow) -> None:
+    window.show_receipts()
+    receipts = window.receipts_dialog
+    assert receipts is not None
+    receipts.ask_void()
+    void = receipts.void_dialog
+    assert void is not None
+    void.inputs["reason"].setText("Customer paid the wrong account")
+    void.confirm()  # a cashier's void: the lead approves on this screen
+    override = void.override_dialog
+    assert override is not None
+    override.inputs["supervisor"].setText("lead")
+    save(override, "override.png")
+    override.reject()
+    void.reject()
+    receipts.reject()
+    QTest.qWait(50)
+
+
+def devices_panel(window: MainWindow, desk: Cashdesk) -> None:
+    reader = desk.ctx.devices.check_reader
+    assert isinstance(reader, SimulatedCheckReader)
+    window.show_devices()
+    panel = window.panel
+    assert panel is not None
+    wait_for(lambda: panel.model.rowCount() == 4, "the device list")  # type: ignore[attr-defined]
+    reader.insert("⑆021000021⑆ 123456789⑈ 1234")
+    panel.read_check()  # type: ignore[attr-defined]
+    wait_for(lambda: panel.outcome.text().startswith("Check read"), "the check")  # type: ignore[attr-defined]
+    save(panel, "devices.png")
+    panel.reject()
+    QTest.qWait(50)
+
+
+def sync_panel(window: MainWindow, desk: Cashdesk) -> None:
+    with transaction(desk.ctx.sessions) as s:  # the central ledger refused the first receipt
+        row = s.scalars(select(OutboxRow).where(OutboxRow.kind == "receipt")).first()
+        assert row is not None
+        now = desk.ctx.now()
+        s.add(
+            SyncExceptionRow(
+                outbox_id=row.id,
+                uuid=row.uuid,
+                kind=row.kind,
+                error="revenue code GOLF-R is not in the central chart of accounts",
+                first_seen_at=now,
+                last_seen_at=now,
+                attempts=2,
+                status="open",
+                note="",
+            )
+        )
+    switch_to(window, desk, "lead")
+    window.show_sync()
+    panel = window.panel
+    assert panel is not None
+    wait_for(lambda: panel.model.rowCount() == 1, "the exceptions")  # type: ignore[attr-defined]
+    save(panel, "sync.png")
+    panel.reject()
+    QTest.qWait(50)
+
+
+def users_admin(window: MainWindow, desk: Cashdesk) -> None:
+    for _ in range(5):  # José forgot his password: his account is locked
+        with contextlib.suppress(CashdeskError):
+            desk.auth.sign_in("jose", "not the password")
+    switch_to(window, desk, "admin")
+    window.show_admin()
+    panel = window.panel
+    assert panel is not None
+    users = panel.users_tab  # type: ignore[attr-defined]
+    wait_for(lambda: users.model.rowCount() == 5, "the users")
+    users.table.setCurrentIndex(users.model.index(2, 0))
+    save(panel, "users-admin.png")
+    panel.reject()
     QTest.qWait(50)
 
 
@@ -233,7 +339,7 @@ def main() -> int:
 
             lead = desk.auth.sign_in("lead", DEMO_PASSWORD)
             desk.licenses.load_tag_stock(lead, prefix="T", first_no=30000, last_no=30999)
-            window.begin_session(desk.auth.sign_in("maria", DEMO_PASSWORD))
+            window.begin_session(desk.terminal.sign_in("maria", DEMO_PASSWORD).operator)
             drawer_open(window)
             window.drawer_page.open_drawer()
 
@@ -281,6 +387,12 @@ def main() -> int:
             blind_close(window)
             over_short_signed_off(window)
             reports_daily(window, desk.auth.sign_in("lead", DEMO_PASSWORD))
+            lock_screen(window, desk)
+            override_dialog(window)
+            devices_panel(window, desk)
+            sync_panel(window, desk)
+            users_admin(window, desk)
+            window.shutdown()
             window.close()
         finally:
             desk.close()

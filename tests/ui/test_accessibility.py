@@ -175,3 +175,33 @@ def test_the_drawer_screens_name_their_controls(
         keys.press(Qt.Key.Key_Escape)
         qtbot.waitUntil(lambda: selling.pages.currentWidget() is selling.payment_page)
         qtbot.waitUntil(lambda: not selling.background.busy)
+
+
+def test_the_operations_screens_name_their_controls_and_their_buttons_are_44px(
+    window: MainWindow,
+    keys: Keyboard,
+    sign_in: Callable[[str], None],
+    qtbot: QtBot,
+) -> None:
+    sign_in("lead")
+    window.lock()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.lock_page)
+    check(window)
+    keys.type("3333")
+    keys.enter()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is not window.lock_page)
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    for key, modifier in (
+        (Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier),
+        (Qt.Key.Key_F11, Qt.KeyboardModifier.ShiftModifier),
+        (Qt.Key.Key_N, ctrl | Qt.KeyboardModifier.ShiftModifier),
+        (Qt.Key.Key_A, ctrl | Qt.KeyboardModifier.ShiftModifier),
+    ):
+        keys.press(key, modifier)
+        qtbot.waitUntil(lambda: window.panel is not None)
+        dialog = window.panel
+        assert dialog is not None
+        qtbot.waitUntil(dialog.isActiveWindow)
+        check(dialog)
+        keys.press(Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: window.panel is None)

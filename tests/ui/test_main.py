@@ -50,6 +50,7 @@ def test_the_demo_store_is_created_and_the_window_opens(
     qapp: QApplication,
 ) -> None:
     opened: list[MainWindow] = []
+    seen: list[tuple[bool, str]] = []
 
     def exec_() -> int:
         # Only the window this run showed: an earlier test's closed window may not be deleted yet.
@@ -58,14 +59,15 @@ def test_the_demo_store_is_created_and_the_window_opens(
         )
         for window in opened:
             window.close()
+            seen.append((window.isVisible(), window.workstation_status.text()))
         return 0
 
     monkeypatch.setattr(qapp, "exec", exec_)
     db = tmp_path / "demo.db"
     assert main.run(db_path=db, config_path=config, demo=True) == 0
     assert refusals == []
-    assert [w.isVisible() for w in opened] == [False]  # shown, then closed by exec_
-    assert opened[0].workstation_status.text().startswith("W02")
+    [(visible, workstation)] = seen  # shown, then closed by exec_ (and deleted by run)
+    assert not visible and workstation.startswith("W02")
     with create_engine(f"sqlite:///{db}").connect() as conn:
         users = set(conn.execute(text("select username from users")).scalars())
     assert {"maria", "lead"} <= users

@@ -93,12 +93,29 @@ def test_ctrl_l_signs_out_and_the_next_sign_in_skips_the_open_drawer(
     assert selling.pages.currentWidget() is selling.payment_page
 
 
-def test_signing_out_mid_sale_asks_first(selling: MainWindow, keys: Keyboard, qtbot: QtBot) -> None:
+def test_signing_out_mid_sale_parks_it_until_the_cashier_is_back(
+    selling: MainWindow,
+    keys: Keyboard,
+    sign_in: Callable[[str], None],
+    desk: Cashdesk,
+    qtbot: QtBot,
+) -> None:
     keys.type("GOLF-R")
     keys.enter()
     keys.press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)
-    keys.press(Qt.Key.Key_Escape)  # keep the sale
-    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
-    assert selling.operator is not None
-    assert len(selling.payment_page.draft.lines) == 1
+    assert selling.pages.currentWidget() is selling.sign_in_page
+    assert selling.operator is None and desk.terminal.operator is None
+    notice = selling.sign_in_page.notice
+    assert notice.isVisible()
+    assert "Maria Hernández's sale in progress is kept" in notice.text()
+    [parked] = desk.terminal.parked_sales()
+    assert (parked.username, parked.lines, str(parked.total)) == ("maria", 1, "$40.00")
+
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is selling.sign_in_page.username)
+    sign_in("maria")
+    page = selling.payment_page
+    assert selling.pages.currentWidget() is page
+    assert page.lines_model.rowCount() == 1 and page.totals.value("total") == "$40.00"
+    assert page.draft is desk.terminal.draft
+    assert desk.terminal.parked_sales() == []
+    assert not notice.isVisible()

@@ -95,14 +95,11 @@ class DrawerScreens(QObject):
             row.addWidget(key)
         row.addStretch(1)
 
-        pages = window.takeCentralWidget()
-        assert pages is window.pages
-        central = QWidget()
-        column = QVBoxLayout(central)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(pages, 1)
-        column.addWidget(self.bar)
-        window.setCentralWidget(central)
+        # Under the pages, above the counter's status strip.
+        central = window.centralWidget()
+        column = central.layout() if central is not None else None
+        assert isinstance(column, QVBoxLayout)
+        column.insertWidget(column.indexOf(window.pages) + 1, self.bar)
 
         threshold = window.desk.ctx.config.drawer.pickup_threshold
         self.pickup_prompt = MessageLabel("Pickup prompt", role="problem")

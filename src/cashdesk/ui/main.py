@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cashdesk.app import initialise, open_cashdesk
@@ -16,6 +19,58 @@ from cashdesk.ui.pyside_fixes import guard_none_refcount
 from cashdesk.ui.window import MainWindow
 
 log = logging.getLogger(__name__)
+
+# bench/cold_start.py sets this: the app quits as soon as the sign-in page is on screen and
+# prints how long after the process started that was.
+EXIT_WHEN_READY = "CASHDESK_EXIT_WHEN_READY"
+
+
+def process_age_s() -> float:
+    """Seconds since this process started (Linux: /proc; elsewhere since this module's
+    import, which undercounts the interpreter's own start)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        started_ticks = int(fields[19])  # field 22, "starttime", in clock ticks after boot
+        with open("/proc/uptime", encoding="ascii") as uptime:
+            since_boot = float(uptime.read().split()[0])
+        return since_boot - started_ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.monotonic() - _IMPORTED
+
+
+_IMPORTED = time.monotonic()
+
+
+def exit_when_ready(app: QApplication, window: MainWindow) -> None:
+    """Quit once the sign-in page is visible, printing the time to get there."""
+
+    def check() -> None:
+        if window.isVisible() and window.sign_in_page.isVisible():
+            print(f"ready {process_age_s() * 1000:.1f} ms", flush=True)
+            app.quit()  # run() shuts the window down cleanly
+        else:
+            QTimer.singleShot(5, check)
+
+    QTimer.singleShot(0, check)
+
+
+def open_log(folder: Path | None = None) -> logging.Handler | None:
+    """The private, card-number-redacting rotating log (cashdesk.logfile). A plain handler
+    on the same file (the CLI's) is replaced by it, so every line passes the redactor."""
+    from cashdesk import logfile
+
+    try:
+        path = (folder or logfile.default_log_dir()) / logfile.LOG_NAME
+        root = logging.getLogger()
+        for handler in list(root.handlers):
+            if Path(getattr(handler, "baseFilename", "")) == path:
+                root.removeHandler(handler)
+                handler.close()
+        return logfile.open_log_file(folder)
+    except OSError as err:
+        log.warning("no log file: %s", err)
+        return None
 
 
 def default_demo_db_path() -> Path:
@@ -30,7 +85,23 @@ def _store_path(config: Config, db_path: Path | None, demo: bool) -> Path:
     return db_path or config.db_path or default_db_path()
 
 
-def run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
+def run(
+    *,
+    db_path: Path | None,
+    config_path: Path | None,
+    demo: bool,
+    log_dir: Path | None = None,
+) -> int:
+    log_handler = open_log(log_dir)
+    try:
+        return _run(db_path=db_path, config_path=config_path, demo=demo)
+    finally:
+        if log_handler is not None:
+            logging.getLogger().removeHandler(log_handler)
+            log_handler.close()
+
+
+def _run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
     guard_none_refcount()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -53,14 +124,22 @@ def run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
     except CashdeskError as err:
         _refuse("cashdesk cannot start", str(err))
         return 2
+    window: MainWindow | None = None
     try:
         if desk.startup.needs_attention:
+            log.warning("start after an unclean shutdown: %s", desk.startup.message)
             QMessageBox.warning(None, "cashdesk was not closed properly", desk.startup.message)
         window = MainWindow(desk, demo=demo)
         window.resize(1280, 800)
         window.show()
+        if os.environ.get(EXIT_WHEN_READY):
+            exit_when_ready(app, window)
         return app.exec()
     finally:
+        if window is not None:
+            window.shutdown()  # the sync worker and the timers stop before the store closes
+            window.deleteLater()
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         desk.close()
 
 

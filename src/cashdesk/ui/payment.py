@@ -30,10 +30,11 @@ from cashdesk.domain.tender import Tender, TenderKind
 from cashdesk.errors import CashdeskError, ValidationError
 from cashdesk.services.payments import PostedReceipt
 from cashdesk.ui import theme
+from cashdesk.ui.check_scan import CheckTenderDialog
 from cashdesk.ui.line_entry import LineEntry
 from cashdesk.ui.operations import Background
 from cashdesk.ui.receipts import ReceiptDialog
-from cashdesk.ui.tender_dialogs import TENDER_FORMS, TenderDialog, TenderForm
+from cashdesk.ui.tender_dialogs import CHECK, TENDER_FORMS, TenderDialog, TenderForm
 from cashdesk.ui.widgets import (
     RIGHT,
     Column,
@@ -55,6 +56,9 @@ KEYS = (
     ("Alt+L  Alt+T", "lines, tenders"),
     ("Del", "remove selected"),
     ("F9", "today's receipts"),
+    ("F10  F11", "devices, sync"),
+    ("Ctrl+D", "no sale (open drawer)"),
+    ("Ctrl+K", "lock the screen"),
     ("Ctrl+L", "sign out"),
 )
 RIGHT_COLUMN_PX = 440
@@ -249,19 +253,25 @@ class PaymentPage(QWidget):
 
     # -- session --------------------------------------------------------------------------
     def start(self, operator: Operator) -> None:
+        """Show ``operator``'s sale: the terminal keeps one per cashier (a parked one comes
+        back when its cashier signs in again)."""
         self.operator = operator
         self.line_entry.set_catalog(self.desk.catalog.catalog())
         self.status_line.clear()
-        self.new_sale()
+        self._show_sale(self.desk.terminal.draft)
 
     def stop(self) -> None:
+        """Signed out: the terminal has parked the sale; the page forgets it."""
         self.operator = None
-        self.new_sale()
+        self._show_sale(ReceiptDraft())
 
     def new_sale(self) -> None:
-        self.draft = ReceiptDraft()
+        self._show_sale(self.desk.terminal.new_sale() if self.operator else ReceiptDraft())
+
+    def _show_sale(self, draft: ReceiptDraft) -> None:
+        self.draft = draft
         self.line_entry.clear()
-        self.payer.clear()
+        self.payer.setText(draft.payer)
         self.notice.clear_message()
         self._refresh()
         self.focus_entry()
@@ -332,9 +342,11 @@ class PaymentPage(QWidget):
         self._refresh()
 
     def take_tender(self, form: TenderForm) -> None:
-        dialog = TenderDialog(
+        dialog = (CheckTenderDialog if form is CHECK else TenderDialog)(
             form, remaining=self.draft.remaining, submit=self.add_tender, parent=self
         )
+        if isinstance(dialog, CheckTenderDialog):
+            dialog.use_reader(self.desk, self.background)
         dialog.finished.connect(self.focus_entry)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()

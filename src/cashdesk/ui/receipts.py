@@ -16,12 +16,15 @@ from PySide6.QtWidgets import (
 
 from cashdesk.app import Cashdesk
 from cashdesk.devices.document import RECEIPT_WIDTH
-from cashdesk.domain.roles import Operator
-from cashdesk.errors import CashdeskError
+from cashdesk.domain.roles import Operator, Permission
+from cashdesk.errors import CashdeskError, PermissionDenied
+from cashdesk.services.approvals import Approval, OverrideAction
 from cashdesk.services.payments import PostedReceipt, ReceiptSummary
 from cashdesk.ui import theme
 from cashdesk.ui.forms import FormDialog, FormField
 from cashdesk.ui.operations import Background
+from cashdesk.ui.override import OverrideDialog
+from cashdesk.ui.panels import return_focus
 from cashdesk.ui.widgets import (
     ENTER_KEYS,
     Column,
@@ -146,14 +149,17 @@ class ReceiptDialog(QDialog):
 
 
 class VoidDialog(FormDialog):
-    """A lead voids a receipt with a reason; the service decides who may."""
+    """Void a receipt with a reason. A cashier's void (and a lead's of their own receipt,
+    which the service refuses without one) needs a lead cashier's approval: the override
+    dialog opens on this screen for the lead's PIN, and the void carries the approval."""
 
     def __init__(
         self,
         receipt: ReceiptSummary,
         *,
+        desk: Cashdesk,
+        operator: Operator,
         background: Background,
-        void: Callable[[str, str], object],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
@@ -166,21 +172,71 @@ class VoidDialog(FormDialog):
             ),
         )
         self.receipt = receipt
+        self.desk = desk
+        self.operator = operator
         self.background = background
-        self._void = void
+        self.approval: Approval | None = None
+        self.override_dialog: OverrideDialog | None = None
+        # A courtesy: ask for the lead first when the role cannot void at all. The service
+        # decides; a refusal it explains (a lead's own receipt) also leads to the approval.
+        self.needs_approval = not operator.may(Permission.VOID_RECEIPT)
+        if self.needs_approval:
+            self.confirm_button.setText("Ask a lead to approve   Enter")
 
     def confirm(self) -> None:
         self.clear_errors()
+        if self.approval is None and self.needs_approval:
+            self.ask_approval()
+            return
         self.set_busy(True)
-        number, reason, void = self.receipt.number, self.inputs["reason"].text(), self._void
+        number, reason, approval = self.receipt.number, self.inputs["reason"].text(), self.approval
+        payments, operator = self.desk.payments, self.operator
         self.background.run(
-            lambda: void(number, reason),
+            lambda: payments.void_receipt(operator, number, reason=reason, approval=approval),
             on_success=lambda _: self.accept(),
             on_failure=self._failed,
         )
 
+    def ask_approval(self, why: str = "") -> None:
+        dialog = OverrideDialog(
+            self,
+            self.desk,
+            requester=self.operator,
+            action=OverrideAction.VOID,
+            subject=self.receipt.number,
+            reason=self.inputs["reason"].text(),
+        )
+        if why:
+            dialog.general_error.show_message(why)
+        self.override_dialog = dialog
+        dialog.finished.connect(self._approval_closed)
+        dialog.open()
+
+    def _approval_closed(self, result: int) -> None:
+        dialog, self.override_dialog = self.override_dialog, None
+        if dialog is None:
+            return
+        dialog.deleteLater()
+        if result == QDialog.DialogCode.Accepted and dialog.approval is not None:
+            self.approval = dialog.approval
+            if not self.inputs["reason"].text().strip():
+                self.inputs["reason"].setText(dialog.approval.reason)
+            self.confirm()
+            return
+        self.show_error("Not voided: a lead cashier's approval is needed.")
+        return_focus(self.inputs["reason"])
+
     def _failed(self, error: Exception) -> None:
         self.set_busy(False)
+        if (
+            isinstance(error, PermissionDenied)
+            and self.approval is None
+            and self.operator.may(Permission.REQUEST_VOID)
+        ):
+            self.needs_approval = True
+            self.show_error(str(error))
+            self.ask_approval(str(error))
+            return
         self.show_error(failure_text(error))
         if not self.inputs["reason"].hasFocus():
             self.inputs["reason"].setFocus()
@@ -225,7 +281,7 @@ class TodaysReceiptsDialog(QDialog):
             self, "Void…", ["F8"], self.ask_void, context=Qt.ShortcutContext.WindowShortcut
         )
         self.void_button = key_button(self.void_action, "Void receipt")
-        self.void_button.setToolTip("A lead cashier voids receipts.")
+        self.void_button.setToolTip("A cashier's void needs a lead cashier's approval.")
         self.close_button = button("Close   Esc", "Close")
         self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.close_button.clicked.connect(self.reject)
@@ -300,11 +356,11 @@ class TodaysReceiptsDialog(QDialog):
         receipt = self.current()
         if receipt is None:
             return
-        payments, operator = self.desk.payments, self.operator
         dialog = VoidDialog(
             receipt,
+            desk=self.desk,
+            operator=self.operator,
             background=self.background,
-            void=lambda number, reason: payments.void_receipt(operator, number, reason=reason),
             parent=self,
         )
         self.void_dialog = dialog

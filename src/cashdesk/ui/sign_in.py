@@ -50,6 +50,8 @@ class SignInPage(_Page):
         self.username = line_edit("User name")
         self.password = line_edit("Password", password=True)
         self.error = MessageLabel("Sign-in problem")
+        # What the last sign-out left to know (a parked sale, records not yet sent).
+        self.notice = MessageLabel("Notice", role="problem")
         self.sign_in_button = button("Sign in   Enter", "Sign in", primary=True)
         self.sign_in_button.clicked.connect(self.sign_in)
         self.hint = label(demo_hint() if demo else "", role="hint")
@@ -64,7 +66,7 @@ class SignInPage(_Page):
         form.addRow(label("&Password", buddy=self.password), self.password)
         title = label(config.city_name, role="title")
         subtitle = label(f"{config.workstation_name} — sign in", role="hint")
-        self._place(title, subtitle, form, self.error, self.sign_in_button, self.hint)
+        self._place(title, subtitle, form, self.error, self.sign_in_button, self.notice, self.hint)
 
     def start(self) -> None:
         self.password.clear()
@@ -83,17 +85,19 @@ class SignInPage(_Page):
     def sign_in(self) -> None:
         if not self.sign_in_button.isEnabled():
             return
-        username, password, auth = self.username.text(), self.password.text(), self.desk.auth
+        username, password = self.username.text(), self.password.text()
+        terminal = self.desk.terminal
         self.sign_in_button.setEnabled(False)
         self.error.clear_message()
         self.background.run(
-            lambda: auth.sign_in(username, password),
+            lambda: terminal.sign_in(username, password).operator,
             on_success=self._signed_in,
             on_failure=self._refused,
         )
 
     def _signed_in(self, operator: Operator) -> None:
         self.sign_in_button.setEnabled(True)
+        self.notice.clear_message()
         self.username.clear()
         self.password.clear()
         self.signed_in.emit(operator)
