@@ -387,6 +387,11 @@ def main() -> int:
             blind_close(window)
             over_short_signed_off(window)
             reports_daily(window, desk.auth.sign_in("lead", DEMO_PASSWORD))
+            # Maria back at the counter on a newly opened drawer for the operations screens.
+            window.begin_session(desk.terminal.sign_in("maria", DEMO_PASSWORD).operator)
+            if window.pages.currentWidget() is window.drawer_page:
+                window.drawer_page.open_drawer()
+            wait_for(lambda: window.pages.currentWidget() is window.payment_page, "payments")
             lock_screen(window, desk)
             override_dialog(window)
             devices_panel(window, desk)

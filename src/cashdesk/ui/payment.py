@@ -56,8 +56,8 @@ KEYS = (
     ("Alt+L  Alt+T", "lines, tenders"),
     ("Del", "remove selected"),
     ("F9", "today's receipts"),
-    ("F10  F11", "devices, sync"),
-    ("Ctrl+D", "no sale (open drawer)"),
+    ("Shift+F10/F11", "devices, sync"),
+    ("Ctrl+Shift+N", "no sale (open drawer)"),
     ("Ctrl+K", "lock the screen"),
     ("Ctrl+L", "sign out"),
 )
