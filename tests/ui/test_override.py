@@ -34,7 +34,8 @@ def test_a_lead_approves_with_their_pin(
     for text in ("lead", "3333", "Keyed the wrong item"):
         keys.type(text)
         keys.enter()
-    assert dialog.result() == QDialog.DialogCode.Accepted
+    shown = dialog.general_error.text() + " | ".join(e.text() for e in dialog._errors.values())
+    assert dialog.result() == QDialog.DialogCode.Accepted, (shown, dialog.values())
     approval = dialog.approval
     assert approval is not None
     assert approval.approver_id != cashier.user_id
