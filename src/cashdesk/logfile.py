@@ -1,9 +1,11 @@
 """The workstation's log file: readable by its user only, and card numbers never reach it.
 
-A front end calls ``open_log_file()`` once at start. Every record passes through
-``PanRedactor``, which rewrites anything that looks like a card number (13–19 digits passing
-the Luhn check) to its last four digits: a safety net behind tender.card, which never takes
-more than the last four in the first place.
+A front end calls ``open_log_file()`` once at start (``cashdesk.cli.configure_logging`` does,
+for the window and every command). Every record passes through ``PanRedactor``, which rewrites
+anything that looks like a card number (13–19 digits passing the Luhn check) to its last four
+digits: a safety net behind tender.card, which never takes more than the last four in the
+first place. Each event is one line (``OneLineFormatter``: a traceback's lines are joined with
+" | "), so ``grep`` and the last lines of a support bundle never cut an event in half.
 """
 
 from __future__ import annotations
@@ -25,6 +27,16 @@ class PanRedactor(logging.Filter):
         if clean != message:
             record.msg, record.args = clean, None
         return True
+
+
+class OneLineFormatter(logging.Formatter):
+    """One line per event: the newlines of a message or a traceback become " | "."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return " | ".join(line for line in super().format(record).splitlines() if line.strip())
+
+
+LOG_FORMAT = "%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"
 
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
@@ -54,7 +66,7 @@ def open_log_file(
     )
     handler.setLevel(level)
     handler.addFilter(PanRedactor())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(OneLineFormatter(LOG_FORMAT))
     target = logger or logging.getLogger()
     target.addHandler(handler)
     if target.level > level or target.level == logging.NOTSET:

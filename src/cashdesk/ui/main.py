@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cashdesk.app import initialise, open_cashdesk
-from cashdesk.config import APP_NAME, Config, default_db_path, load_config
+from cashdesk.config import APP_NAME, Config, default_config_path, default_db_path, load_config
 from cashdesk.errors import CashdeskError
 from cashdesk.ui import theme
 from cashdesk.ui.pyside_fixes import guard_none_refcount
@@ -36,6 +38,12 @@ def run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     theme.apply(app)
+    if config_path is None and not demo and not default_config_path().exists():
+        # A workstation's first start: the setup dialog writes its config (or nothing starts).
+        from cashdesk.ui.setup_wizard import run_setup
+
+        if run_setup(default_config_path()) is None:
+            return 1
     try:
         config = load_config(config_path)
         path = _store_path(config, db_path, demo)
@@ -59,9 +67,17 @@ def run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
         window = MainWindow(desk, demo=demo)
         window.resize(1280, 800)
         window.show()
+        if os.environ.get("CASHDESK_SMOKE_EXIT") == "1":
+            # The installer's smoke test (installer/smoke): quit once the loop has shown it.
+            QTimer.singleShot(0, lambda: _smoke_exit(app, window))
         return app.exec()
     finally:
         desk.close()
+
+
+def _smoke_exit(app: QApplication, window: MainWindow) -> None:
+    print(f"smoke: main window shown ({window.windowTitle()})", flush=True)
+    app.quit()
 
 
 def _refuse(title: str, message: str) -> None:
