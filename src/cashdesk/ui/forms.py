@@ -56,7 +56,9 @@ class FormDialog(QDialog):
 
         form = QFormLayout()
         for field in self.fields:
-            edit = line_edit(field.label.replace("&", ""), money=field.money, password=field.secret)
+            edit = line_edit(
+                field.label.replace("&", ""), money=field.money, password=field.secret
+            )
             edit.setMaxLength(field.max_length)
             error = MessageLabel(f"{field.label.replace('&', '')} problem")
             column = QVBoxLayout()
