@@ -91,6 +91,8 @@ def configure_logging() -> Path | None:
     console.cashdesk = True  # type: ignore[attr-defined]
     root.addHandler(console)
     root.setLevel(logging.INFO)
+    # Alembic narrates every start at INFO; cashdesk.store.backup logs the upgrades it makes.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     folder = default_log_dir()
     try:
         to_file = open_log_file(folder, logger=root)

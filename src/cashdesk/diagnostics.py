@@ -119,6 +119,7 @@ def _revision(db: Path) -> str | None:
 
 def store_report(db: Path) -> dict[str, Any]:
     from cashdesk.store.backup import list_backups
+    from cashdesk.store.engine import store_error
     from cashdesk.store.integrity import check_database
     from cashdesk.store.lock import marker_path
     from cashdesk.store.migrate import head_revision
@@ -131,7 +132,10 @@ def store_report(db: Path) -> dict[str, Any]:
     if not db.is_file():
         return report
     report["bytes"] = db.stat().st_size
-    report["revision"] = _revision(db)
+    try:
+        report["revision"] = _revision(db)
+    except sqlite3.DatabaseError as err:  # the message IT gets at start, naming the file
+        raise store_error(err, path=db, outcome="it cannot be read") or err from err
     report["running_marker"] = marker_path(db).exists()  # open now, or not closed cleanly
     integrity = check_database(db)
     report["integrity"] = {
