@@ -44,7 +44,8 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
 
     def _open(self):  # type: ignore[no-untyped-def]
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        os.fchmod(fd, 0o600)
+        if hasattr(os, "fchmod"):  # not on Windows before Python 3.13 (its ACLs apply there)
+            os.fchmod(fd, 0o600)
         return os.fdopen(fd, self.mode.replace("w", "a"), encoding=self.encoding)
 
 

@@ -75,9 +75,9 @@ def test_every_choice_offered_is_a_valid_device_table(role: str) -> None:
 
 def test_a_bad_answer_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "cfg" / "workstation.toml"
-    with pytest.raises(ConfigError, match="workstation.id"):
+    with pytest.raises(ConfigError, match=r"workstation\.id"):
         write_config(SetupAnswers(workstation_id="Counter 1"), path)
-    with pytest.raises(ConfigError, match="workstation.id is needed"):
+    with pytest.raises(ConfigError, match=r"workstation\.id is needed"):
         write_config(SetupAnswers(workstation_id=" "), path)
     assert not path.parent.exists() or not any(path.parent.iterdir())
 
@@ -86,13 +86,9 @@ def test_the_config_is_written_whole_and_tested(tmp_path: Path) -> None:
     path = tmp_path / "cfg" / "workstation.toml"
     path.parent.mkdir()
     path.write_text("old", encoding="utf-8")
-    config = write_config(
-        SetupAnswers(
-            workstation_id="W12",
-            devices={**{r: {"kind": "simulator"} for r in DEVICE_ROLES}, "display": {"kind": "none"}},
-        ),
-        path,
-    )
+    devices: dict[str, dict[str, object]] = {r: {"kind": "simulator"} for r in DEVICE_ROLES}
+    devices["display"] = {"kind": "none"}
+    config = write_config(SetupAnswers(workstation_id="W12", devices=devices), path)
     assert load_config(path) == config and config.workstation_id == "W12"
     assert [p.name for p in path.parent.iterdir()] == ["workstation.toml"]  # no .part left
     checks = check_devices(config)
