@@ -281,3 +281,17 @@ def test_no_backup_no_upgrade(desk: Cashdesk, open_drawer: Operator, tmp_path: P
     assert "could not back it up" in str(refused.value)
     assert "Nothing was changed" in str(refused.value)
     assert revision_of(db) == previous_revision()
+
+
+def test_a_store_from_a_newer_version_is_left_alone(tmp_path: Path) -> None:
+    """An older cashdesk installed over a newer one: refused before any copy or change."""
+    db = tmp_path / "cashdesk.db"
+    engine = make_engine(db)
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9990'")
+    engine.dispose()
+    with pytest.raises(store_backup.StoreError) as refused:
+        open_desk(db)
+    assert "made by a newer version of cashdesk (schema 9990)" in str(refused.value)
+    assert revision_of(db) == "9990" and list_backups(db) == []

@@ -121,6 +121,18 @@ def _backup_path(db_path: Path, revision: str, now: dt.datetime) -> Path:
     return target
 
 
+def _known(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        return (
+            ScriptDirectory.from_config(migrate.alembic_config()).get_revision(revision) is not None
+        )
+    except CommandError:
+        return False
+
+
 def upgrade_with_backup(
     engine: Engine,
     db_path: Path,
@@ -142,6 +154,13 @@ def upgrade_with_backup(
         log.info("new store %s created at schema %s", db_path, head)
         return UpgradeReport(from_revision=None, to_revision=head, backup=None)
 
+    if not _known(current):
+        raise StoreError(
+            f"The store {db_path} was made by a newer version of cashdesk (schema {current}); "
+            f"this version knows schemas up to {head}. Nothing was changed: install the newer "
+            "version again.",
+            reason="other",
+        )
     target = _backup_path(db_path, current, now or dt.datetime.now(dt.UTC))
     engine.dispose()  # no connection of ours is in the middle of anything while it is copied
     try:
