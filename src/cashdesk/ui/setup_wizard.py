@@ -42,6 +42,15 @@ from cashdesk.first_run import (
 )
 
 
+# Alt+<letter> moves to each list (the keyboard-only rule of every cashdesk screen).
+_MNEMONIC_LABELS = {
+    "printer": "Receipt &printer",
+    "drawer": "Cash &drawer",
+    "check_reader": "Check &reader",
+    "display": "Customer displa&y",
+}
+
+
 class SetupDialog(QDialog):
     """``exec()`` returns Accepted once the config is written (``config`` and ``checks`` set)."""
 
@@ -90,7 +99,7 @@ class SetupDialog(QDialog):
             for choice in device_choices(role, ports, printers):
                 combo.addItem(choice.label, choice.table)
             self.devices[role] = combo
-            form.addRow(f"{ROLE_LABELS[role]}", combo)
+            form.addRow(_MNEMONIC_LABELS[role], combo)
 
         self.message = QLabel()
         self.message.setObjectName("setup_message")
