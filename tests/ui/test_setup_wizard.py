@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 from ui_keyboard import Keyboard
@@ -142,8 +142,23 @@ def test_escape_leaves_without_writing(dialog: SetupDialog, keys: Keyboard, qtbo
 
 # -- the hook in `cashdesk` (ui/main.py run) ------------------------------------------------
 @pytest.fixture
-def fresh_workstation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Platform folders of a workstation where cashdesk never ran."""
+def fresh_workstation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: QApplication, qtbot: QtBot
+) -> Path:
+    """Platform folders of a workstation where cashdesk never ran. The application's event
+    loop is the test's (a real ``exec`` that quits leaves the offscreen platform unable to
+    activate the next test's windows): it runs until the main window is closed again."""
+
+    def exec_() -> int:
+        qtbot.waitUntil(lambda: any(isinstance(w, MainWindow) for w in qapp.topLevelWidgets()))
+        qtbot.waitUntil(
+            lambda: (
+                not any(isinstance(w, MainWindow) and w.isVisible() for w in qapp.topLevelWidgets())
+            )
+        )
+        return 0
+
+    monkeypatch.setattr(qapp, "exec", exec_)
     for var, folder in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data")):
         monkeypatch.setenv(var, str(tmp_path / folder))
     monkeypatch.setattr(
@@ -186,6 +201,7 @@ def test_the_written_config_is_the_one_the_window_opens_with(
         assert main.run(db_path=tmp_path / "w.db", config_path=None, demo=False) == 0
         [window] = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         assert window.workstation_status.text().startswith("W09")
+        assert not window.isVisible()  # the smoke hook closed it before quitting
     finally:
         _close_windows()
     assert "smoke: main window shown" in capsys.readouterr().out
@@ -199,3 +215,4 @@ def _close_windows() -> None:
         if isinstance(widget, MainWindow | QDialog):
             widget.close()
             widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

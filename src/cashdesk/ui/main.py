@@ -77,6 +77,7 @@ def run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
 
 def _smoke_exit(app: QApplication, window: MainWindow) -> None:
     print(f"smoke: main window shown ({window.windowTitle()})", flush=True)
+    window.close()  # as a person would close it: the bridge and background work stop first
     app.quit()
 
 

@@ -41,7 +41,6 @@ from cashdesk.first_run import (
     write_config,
 )
 
-
 # Alt+<letter> moves to each list (the keyboard-only rule of every cashdesk screen).
 _MNEMONIC_LABELS = {
     "printer": "Receipt &printer",
