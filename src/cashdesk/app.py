@@ -37,7 +37,7 @@ from cashdesk.services.session import TerminalSession
 from cashdesk.services.sync import SyncService
 from cashdesk.services.training import TrainingService
 from cashdesk.services.users import UserService
-from cashdesk.store import migrate
+from cashdesk.store.backup import UpgradeReport, upgrade_with_backup
 from cashdesk.store.engine import (
     StoreError,
     make_engine,
@@ -92,6 +92,8 @@ class Cashdesk:
     terminal: TerminalSession
     training: TrainingService
     sync: SyncService
+    # What the start did to the schema (from/to revision, the backup taken); None: current.
+    upgrade: UpgradeReport | None = None
 
     def close(self) -> None:
         """A clean close: the store is checkpointed, then the running marker and the
@@ -129,8 +131,8 @@ def open_cashdesk(
     engine = make_engine(path)
     try:
         with store_errors(path, outcome="cashdesk cannot start"):
-            if upgrade:
-                migrate.upgrade(engine)
+            # Backed up first when the store is behind; a failed migration restores it.
+            upgraded = upgrade_with_backup(engine, path) if upgrade else None
             integrity = None
             if unclean:
                 with Session(engine.execution_options(cashdesk_read_only=True)) as s:
@@ -199,6 +201,7 @@ def open_cashdesk(
         terminal=TerminalSession(ctx, auth),
         training=training,
         sync=sync,
+        upgrade=upgraded,
     )
 
 

@@ -27,6 +27,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="launch on a demo store (created and loaded if it does not exist)",
     )
+    parser.add_argument(
+        "--diagnostics",
+        action="store_true",
+        help="write a support bundle (config without secrets, versions, devices, store, "
+        "last log lines) to a zip and exit",
+    )
+    parser.add_argument("--out", type=Path, help="with --diagnostics: the zip to write")
     sub = parser.add_subparsers(dest="command")
     launch = sub.add_parser("launch", help="open the cashdesk window (the default)")
     launch.set_defaults(handler=_launch)
@@ -39,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     log_file = configure_logging()
     handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", _launch)
+    if args.diagnostics:
+        handler = _diagnostics
     try:
         return handler(args)
     except CashdeskError as err:
@@ -65,16 +74,15 @@ class _NoDetail(logging.Filter):
 
 def configure_logging() -> Path | None:
     """Warnings to stderr (no tracebacks); everything from INFO up, tracebacks included, to
-    ``cashdesk.log`` in the platform's log folder (rotated at 1 MB, five kept). Returns the
-    log file, or None when its folder cannot be written (the terminal says so)."""
-    from logging.handlers import RotatingFileHandler
-
-    from platformdirs import user_log_path
+    ``cashdesk.log`` in the platform's log folder (cashdesk.logfile: one line per event, card
+    numbers redacted, owner-only, rotated at 5 MB with five kept). Returns the log file, or
+    None when its folder cannot be written (the terminal says so)."""
+    from cashdesk.logfile import LOG_NAME, default_log_dir, open_log_file
 
     root = logging.getLogger()
     ours = [h for h in root.handlers if getattr(h, "cashdesk", False)]
     if ours:  # configured already (main() called twice in one process)
-        files = [h for h in ours if isinstance(h, RotatingFileHandler)]
+        files = [h for h in ours if isinstance(h, logging.FileHandler)]
         return Path(files[0].baseFilename) if files else None
     console = logging.StreamHandler()
     console.setLevel(logging.WARNING)
@@ -83,19 +91,24 @@ def configure_logging() -> Path | None:
     console.cashdesk = True  # type: ignore[attr-defined]
     root.addHandler(console)
     root.setLevel(logging.INFO)
-    path = user_log_path("cashdesk", appauthor=False) / "cashdesk.log"
+    # Alembic narrates every start at INFO; cashdesk.store.backup logs the upgrades it makes.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    folder = default_log_dir()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        to_file = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+        to_file = open_log_file(folder, logger=root)
     except OSError as err:
-        logging.getLogger(__name__).warning("no log file (%s): %s", path, err.strerror)
+        logging.getLogger(__name__).warning("no log file (%s): %s", folder, err.strerror)
         return None
-    to_file.setFormatter(
-        logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
-    )
     to_file.cashdesk = True  # type: ignore[attr-defined]
-    root.addHandler(to_file)
-    return path
+    return folder / LOG_NAME
+
+
+def _diagnostics(args: argparse.Namespace) -> int:
+    from cashdesk.diagnostics import write_bundle
+
+    path = write_bundle(config_path=args.config, db_path=args.db, out=args.out)
+    print(f"cashdesk: diagnostics written to {path}")
+    return 0
 
 
 def _launch(args: argparse.Namespace) -> int:

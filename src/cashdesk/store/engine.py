@@ -25,7 +25,8 @@ class StoreError(CashdeskError):
     """The store could not be opened or written.
 
     ``reason`` lets a front end pick an icon or a help page: "disk_full", "locked",
-    "read_only", "io", "cannot_open", "corrupt", "missing", "in_use" or "other".
+    "read_only", "io", "cannot_open", "corrupt", "missing", "in_use", "upgrade_failed" or
+    "other".
     """
 
     def __init__(self, message: str, *, reason: str = "other") -> None:
@@ -196,7 +197,11 @@ def make_engine(path: Path | str) -> Engine:
     if not path.parent.exists():
         raise StoreError(f"The folder for the database does not exist: {path.parent}")
     make_private(path)
-    engine = create_engine(sqlite_url(path), connect_args={"check_same_thread": False})
+    # hide_parameters: a failed statement's values (payer names, check accounts) never reach
+    # an exception message, and so never the log file or a support bundle.
+    engine = create_engine(
+        sqlite_url(path), connect_args={"check_same_thread": False}, hide_parameters=True
+    )
     event.listen(engine, "connect", _on_connect)
     # Runs after _on_connect has switched to WAL (which creates -wal and -shm).
     event.listen(engine, "connect", lambda *_: make_private(path))

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cashdesk.app import initialise, open_cashdesk
-from cashdesk.config import APP_NAME, Config, default_db_path, load_config
+from cashdesk.config import APP_NAME, Config, default_config_path, default_db_path, load_config
 from cashdesk.errors import CashdeskError
 from cashdesk.ui import theme
 from cashdesk.ui.pyside_fixes import guard_none_refcount
@@ -107,6 +107,12 @@ def _run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     theme.apply(app)
+    if config_path is None and not demo and not default_config_path().exists():
+        # A workstation's first start: the setup dialog writes its config (or nothing starts).
+        from cashdesk.ui.setup_wizard import run_setup
+
+        if run_setup(default_config_path()) is None:
+            return 1
     try:
         config = load_config(config_path)
         path = _store_path(config, db_path, demo)
@@ -134,6 +140,9 @@ def _run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
         window.show()
         if os.environ.get(EXIT_WHEN_READY):
             exit_when_ready(app, window)
+        if os.environ.get("CASHDESK_SMOKE_EXIT") == "1":
+            # The installer's smoke test (installer/smoke): quit once the loop has shown it.
+            QTimer.singleShot(0, lambda: _smoke_exit(app, window))
         return app.exec()
     finally:
         if window is not None:
@@ -141,6 +150,12 @@ def _run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
             window.deleteLater()
             QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         desk.close()
+
+
+def _smoke_exit(app: QApplication, window: MainWindow) -> None:
+    print(f"smoke: main window shown ({window.windowTitle()})", flush=True)
+    window.close()  # as a person would close it: the bridge and background work stop first
+    app.quit()
 
 
 def _refuse(title: str, message: str) -> None:
