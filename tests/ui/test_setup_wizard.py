@@ -195,15 +195,23 @@ def test_the_written_config_is_the_one_the_window_opens_with(
         write_config(SetupAnswers(workstation_id="W09"), path)
         return object()
 
+    shown: list[str] = []
+    smoke_exit = main._smoke_exit
+
+    def seen(app: QApplication, window: MainWindow) -> None:
+        shown.append(window.workstation_status.text())  # run() deletes the window after
+        smoke_exit(app, window)
+        shown.append("visible" if window.isVisible() else "closed")
+
     monkeypatch.setattr(setup_wizard, "run_setup", answered)
+    monkeypatch.setattr(main, "_smoke_exit", seen)
     monkeypatch.setenv("CASHDESK_SMOKE_EXIT", "1")  # the installer's smoke hook: shown, quit
     try:
         assert main.run(db_path=tmp_path / "w.db", config_path=None, demo=False) == 0
-        [window] = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
-        assert window.workstation_status.text().startswith("W09")
-        assert not window.isVisible()  # the smoke hook closed it before quitting
     finally:
         _close_windows()
+    assert len(shown) == 2 and shown[0].startswith("W09")
+    assert shown[1] == "closed"  # the smoke hook closed it before quitting
     assert "smoke: main window shown" in capsys.readouterr().out
     assert tomllib.loads(fresh_workstation.read_text(encoding="utf-8"))["workstation"] == {
         "id": "W09"
