@@ -33,6 +33,7 @@ from cashdesk.ui.forms import FormDialog, FormField
 from cashdesk.ui.operations import Background
 from cashdesk.ui.panels import alive, return_focus
 from cashdesk.ui.receipts import failure_text
+from cashdesk.ui.tag_stock import TagStockTab
 from cashdesk.ui.widgets import (
     ENTER_KEYS,
     Column,
@@ -551,14 +552,16 @@ class AdminDialog(QDialog):
         self.users_tab = UsersTab(desk, operator, background)
         self.workstation_tab = WorkstationTab(desk)
         self.audit_tab = AuditTab(desk, operator, background)
+        self.tag_stock_tab = TagStockTab(desk, operator, background)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Administration sections")
         self.tabs.tabBar().setAccessibleName("Sections")
         self.tabs.addTab(self.users_tab, "Users  Alt+1")
         self.tabs.addTab(self.workstation_tab, "Workstation  Alt+2")
         self.tabs.addTab(self.audit_tab, "Audit trail  Alt+3")
+        self.tabs.addTab(self.tag_stock_tab, "Tag stock  Alt+4")
         self.tabs.currentChanged.connect(self._tab_changed)
-        for i in range(3):
+        for i in range(self.tabs.count()):
             add_action(
                 self,
                 f"Section {i + 1}",
@@ -593,6 +596,9 @@ class AdminDialog(QDialog):
             if not self.audit_tab.records:
                 self.audit_tab.search()
             refocus(self.audit_tab.start)
+        elif tab is self.tag_stock_tab:
+            self.tag_stock_tab.load()
+            refocus(self.tag_stock_tab.entry())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in ENTER_KEYS:
