@@ -21,6 +21,7 @@ from ui_keyboard import Keyboard
 
 from cashdesk.domain.money import Money
 from cashdesk.ui import theme
+from cashdesk.ui.admin import AdminDialog
 from cashdesk.ui.window import MainWindow
 
 CONTROLS = (QAbstractButton, QLineEdit, QAbstractItemView, QPlainTextEdit)
@@ -203,5 +204,10 @@ def test_the_operations_screens_name_their_controls_and_their_buttons_are_44px(
         assert dialog is not None
         qtbot.waitUntil(dialog.isActiveWindow)
         check(dialog)
+        if key == Qt.Key.Key_A:  # administration: its tag stock tab's buttons too
+            keys.press(Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+            assert isinstance(dialog, AdminDialog)
+            qtbot.waitUntil(dialog.tag_stock_tab.isVisible)
+            check(dialog)
         keys.press(Qt.Key.Key_Escape)
         qtbot.waitUntil(lambda: window.panel is None)

@@ -64,8 +64,8 @@ class TagStockTab(QWidget):
         self.last = line_edit("Last number")
         for edit in (self.first, self.last):
             edit.setMaxLength(12)
-        self.prefix.returnPressed.connect(lambda: refocus(self.first))
-        self.first.returnPressed.connect(lambda: refocus(self.last))
+        self.prefix.returnPressed.connect(lambda: self._step_to(self.first))
+        self.first.returnPressed.connect(lambda: self._step_to(self.last))
         self.last.returnPressed.connect(self.load_range)
         form = QFormLayout()
         form.addRow(label("Tag &prefix (up to 4 letters)", buddy=self.prefix), self.prefix)
@@ -151,8 +151,13 @@ class TagStockTab(QWidget):
             return
         self.load_action.setEnabled(True)
         self._failed(error)
-        refocus(self.first)
-        self.first.selectAll()
+        self._step_to(self.first)
+
+    @staticmethod
+    def _step_to(edit: QLineEdit) -> None:
+        """The next field, its text selected so typing replaces it."""
+        refocus(edit)
+        edit.selectAll()
 
     def _failed(self, error: Exception) -> None:
         if alive(self):
