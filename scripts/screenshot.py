@@ -8,7 +8,7 @@ Then the counter's records and licenses: the find results, a utility payment, a 
 license renewal, an animal license, the fee quote and a mail batch's result.
 Then the operations screens: the lock screen (a sale kept behind it), the supervisor override
 for a cashier's void, the devices panel, the sync panel (a lead, one refused row) and the
-users administration (the administrator).
+users administration and its tag stock tab (the administrator).
 """
 
 from __future__ import annotations
@@ -319,6 +319,10 @@ def users_admin(window: MainWindow, desk: Cashdesk) -> None:
     wait_for(lambda: users.model.rowCount() == 5, "the users")
     users.table.setCurrentIndex(users.model.index(2, 0))
     save(panel, "users-admin.png")
+    panel.tabs.setCurrentIndex(3)  # type: ignore[attr-defined]
+    tags = panel.tag_stock_tab  # type: ignore[attr-defined]
+    wait_for(lambda: tags.model.rowCount() == 1, "the tag stock")
+    save(panel, "tag-stock-admin.png")
     panel.reject()
     QTest.qWait(50)
 

@@ -72,7 +72,7 @@ def test_an_administrator_loads_a_tag_range_and_an_overlap_is_refused(
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
     assert tab.model.row(0) == ("T30000-T30999", "30000", "30999", "T30000", "1000")
     assert tab.outcome.text() == "Loaded tags T30000-T30999 (1000 tags)."
-    assert tab.summary.text() == "1000 tags left in 1 ranges."
+    assert tab.summary.text() == "1000 tags left in 1 range."
     assert not tab.error.isVisible()
     stock = [TagRange(prefix="T", first_no=30000, last_no=30999, next_no=30000)]
     assert desk.licenses.tag_stock() == stock

@@ -102,7 +102,7 @@ class TagStockTab(QWidget):
             self.model.set_rows([self._row(r) for r in result])
             left = sum(r.remaining for r in result)
             self.summary.setText(
-                f"{left} tags left in {len(result)} ranges."
+                f"{left} tags left in {len(result)} range{'' if len(result) == 1 else 's'}."
                 if result
                 else "No tags loaded: animal licenses cannot be issued."
             )
