@@ -59,6 +59,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
@@ -74,8 +75,6 @@ from cashdesk.domain.receipt import FinalReceipt, ReceiptDraft
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.domain.tot import quote_tot
 from cashdesk.errors import NotFound, StateError, ValidationError
-from cashdesk.reports.license_certificate import Certificate, render_certificate
-from cashdesk.reports.license_register import RegisterEntry, register_csv, register_pdf
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.drawers import DEFAULT_DRAWER
 from cashdesk.services.payments import PaymentService, PostedReceipt
@@ -88,6 +87,10 @@ from cashdesk.store.license_models import (
 )
 from cashdesk.store.models import Receipt, new_uuid
 from cashdesk.store.reference_models import AnimalLicenseRow, BusinessLicenseRow
+
+if TYPE_CHECKING:  # reportlab is loaded when a certificate or register is made, not at start
+    from cashdesk.reports.license_certificate import Certificate
+    from cashdesk.reports.license_register import RegisterEntry
 
 log = logging.getLogger(__name__)
 
@@ -1208,9 +1211,13 @@ class LicenseService:
             if row is None:
                 raise NotFound(f"No license {license_no.strip()!r} was issued at this counter.")
             receipt = s.get(Receipt, row.receipt_id) if row.receipt_id else None
+            from cashdesk.reports.license_certificate import render_certificate
+
             return render_certificate(self._certificate(row, receipt.number if receipt else ""))
 
     def _issued(self, row: IssuedLicenseRow, receipt_number: str) -> IssuedLicense:
+        from cashdesk.reports.license_certificate import render_certificate
+
         pdf = render_certificate(self._certificate(row, receipt_number))
         path = None
         if self.documents_dir is not None:
@@ -1233,6 +1240,8 @@ class LicenseService:
         )
 
     def _certificate(self, row: IssuedLicenseRow, receipt_number: str) -> Certificate:
+        from cashdesk.reports.license_certificate import Certificate
+
         issued = long_date(row.business_date)
         if receipt_number:
             issued += f", receipt {receipt_number}"
@@ -1352,6 +1361,8 @@ class LicenseService:
         self, operator: Operator, *, start: dt.date, end: dt.date, kind: str | None = None
     ) -> list[RegisterEntry]:
         """Licenses issued here with business dates from ``start`` to ``end`` (inclusive)."""
+        from cashdesk.reports.license_register import RegisterEntry
+
         operator.require(Permission.LICENSE_REGISTER)
         if end < start:
             raise ValidationError(
@@ -1402,6 +1413,8 @@ class LicenseService:
         kind: str | None = None,
     ) -> int:
         """Write the register to ``out`` (.pdf or .csv); returns the number of entries."""
+        from cashdesk.reports.license_register import register_csv, register_pdf
+
         suffix = out.suffix.lower()
         if suffix not in {".pdf", ".csv"}:
             raise ValidationError(f"The register is written as .pdf or .csv, not {out.name!r}.")
