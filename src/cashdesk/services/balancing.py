@@ -76,7 +76,12 @@ from cashdesk.store.drawer_models import (
     DrawerPickupRow,
 )
 from cashdesk.store.engine import transaction
-from cashdesk.store.models import DrawerSession, JournalEntry, JournalLineRow, Receipt
+from cashdesk.store.models import (
+    DrawerSession,
+    JournalEntry,
+    Receipt,
+    journal_line_rows,
+)
 
 _BAG = re.compile(r"^[A-Za-z0-9-]{1,20}$", re.ASCII)
 
@@ -565,16 +570,7 @@ class BalancingService:
                 posted_at=now,
                 description=f"Day journal {ws} {day:%Y-%m-%d}",
             )
-            entry.lines = [
-                JournalLineRow(
-                    line_no=i,
-                    account=line.account,
-                    debit_cents=line.debit.cents,
-                    credit_cents=line.credit.cents,
-                    memo=line.memo[:200],
-                )
-                for i, line in enumerate(journal.lines, start=1)
-            ]
+            entry.lines = journal_line_rows(journal.lines)
             s.add(entry)
             s.flush()
             s.add(

@@ -36,11 +36,11 @@ from cashdesk.store.engine import StoreError, transaction
 from cashdesk.store.models import (
     DrawerSession,
     JournalEntry,
-    JournalLineRow,
     Receipt,
     ReceiptLine,
     TenderRow,
     Workstation,
+    journal_line_rows,
     new_uuid,
 )
 
@@ -79,19 +79,6 @@ class ReceiptSummary:
     total: Money
     status: str
     printed: bool
-
-
-def _journal_rows(lines: tuple[JournalLine, ...]) -> list[JournalLineRow]:
-    return [
-        JournalLineRow(
-            line_no=i,
-            account=line.account,
-            debit_cents=line.debit.cents,
-            credit_cents=line.credit.cents,
-            memo=line.memo,
-        )
-        for i, line in enumerate(lines, start=1)
-    ]
 
 
 def _receipt_payload(r: Receipt, entry: JournalEntry) -> dict[str, object]:
@@ -281,7 +268,7 @@ class PaymentService:
                 posted_at=now,
                 description=f"Receipt {row.number}",
             )
-            entry.lines = _journal_rows(journal)
+            entry.lines = journal_line_rows(journal)
             s.add(entry)
             for hook in self.posted_hooks:
                 hook(s, row, final, operator)
@@ -482,7 +469,7 @@ class PaymentService:
                 posted_at=now,
                 description=f"Void of receipt {row.number}: {reason}"[:200],
             )
-            entry.lines = _journal_rows(reverse(lines))
+            entry.lines = journal_line_rows(reverse(lines))
             s.add(entry)
             s.flush()
             self.ctx.audit(

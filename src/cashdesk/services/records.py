@@ -74,7 +74,13 @@ from cashdesk.domain.tender import TenderKind
 from cashdesk.errors import NotFound, StateError, ValidationError
 from cashdesk.services.context import ServiceContext
 from cashdesk.store.engine import transaction
-from cashdesk.store.models import JournalEntry, JournalLineRow, Receipt, TenderRow, new_uuid
+from cashdesk.store.models import (
+    JournalEntry,
+    Receipt,
+    TenderRow,
+    journal_line_rows,
+    new_uuid,
+)
 from cashdesk.store.records_models import RecordPosting, ReturnedCheckEvent
 from cashdesk.store.reference_models import (
     CitationRow,
@@ -609,16 +615,7 @@ class RecordsService:
                 posted_at=now,
                 description=f"Returned check on receipt {receipt.number}: {reason}"[:200],
             )
-            entry.lines = [
-                JournalLineRow(
-                    line_no=i,
-                    account=line.account,
-                    debit_cents=line.debit.cents,
-                    credit_cents=line.credit.cents,
-                    memo=line.memo,
-                )
-                for i, line in enumerate(reversing, start=1)
-            ]
+            entry.lines = journal_line_rows(reversing)
             s.add(entry)
             reopened = self._reverse_postings(s, receipt.id, by="nsf")
             account = normalise_account(tender.check_account)

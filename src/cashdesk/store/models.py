@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import (
@@ -28,6 +29,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from cashdesk.domain.gl import JournalLine
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -296,6 +299,20 @@ class OutboxRow(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (Index("ix_outbox_unsent", "sent_at", "id"),)
+
+
+def journal_line_rows(lines: Iterable[JournalLine]) -> list[JournalLineRow]:
+    """The rows of a journal entry, numbered in order (memos cut to the column's width)."""
+    return [
+        JournalLineRow(
+            line_no=i,
+            account=line.account,
+            debit_cents=line.debit.cents,
+            credit_cents=line.credit.cents,
+            memo=line.memo[:200],
+        )
+        for i, line in enumerate(lines, start=1)
+    ]
 
 
 # Tables defined in other modules register on Base when imported; importing them here keeps
