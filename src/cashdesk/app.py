@@ -153,6 +153,7 @@ def open_cashdesk(
         clock=clock or SystemClock(),
         devices=devices or build_devices(config.devices),
         events=EventBus(),
+        read_sessions=make_session_factory(engine.execution_options(cashdesk_read_only=True)),
     )
     catalog = CatalogService(ctx)
     keep_index_current()  # licenses issued here are found by the next search

@@ -28,6 +28,13 @@ class ServiceContext:
     clock: Clock
     devices: Devices
     events: EventBus
+    # Sessions for hot read-only paths (find-as-you-type): a plain BEGIN, so a search never
+    # takes the write lock, waits behind a posting or holds one up. None: use ``sessions``.
+    read_sessions: sessionmaker[Session] | None = None
+
+    def reading(self) -> Session:
+        """A session that only reads (see ``read_sessions``)."""
+        return (self.read_sessions or self.sessions)()
 
     @property
     def workstation_id(self) -> str:

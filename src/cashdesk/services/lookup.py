@@ -101,7 +101,7 @@ class LookupService:
         limit = max(1, min(limit, MAX_RESULTS))
         on = on or self.ctx.business_date()
         stub = parse_bill_stub(query)
-        with self.ctx.sessions() as s:
+        with self.ctx.reading() as s:
             if stub is not None:
                 return self._by_stub(s, stub, on)
             tokens = query_tokens(query)
