@@ -25,7 +25,7 @@ _AMOUNT_TEXT = re.compile(
 MAX_CENTS = 10_000_000_00
 
 
-def _refuse_float(value: object) -> None:
+def _refuse_floating_point(value: object) -> None:
     if isinstance(value, float):
         raise TypeError("money is never a float: pass integer cents, a Decimal or text")
 
@@ -38,7 +38,7 @@ class Money:
     cents: int
 
     def __init__(self, *, cents: int) -> None:
-        _refuse_float(cents)
+        _refuse_floating_point(cents)
         if isinstance(cents, bool) or not isinstance(cents, int):
             raise TypeError(f"Money(cents=...) needs an int, not {type(cents).__name__}")
         object.__setattr__(self, "cents", cents)
@@ -51,7 +51,7 @@ class Money:
     @classmethod
     def from_decimal(cls, value: Decimal) -> Money:
         """Exact conversion: a Decimal with more than two decimals is refused, not rounded."""
-        _refuse_float(value)
+        _refuse_floating_point(value)
         if not isinstance(value, Decimal):
             raise TypeError("Money.from_decimal needs a Decimal")
         if not value.is_finite():
@@ -64,14 +64,14 @@ class Money:
     @classmethod
     def round_half_up(cls, value: Decimal) -> Money:
         """RULES.md's "round": half up to the cent."""
-        _refuse_float(value)
+        _refuse_floating_point(value)
         return cls(cents=int(value.quantize(_CENT, rounding=ROUND_HALF_UP) * 100))
 
     @classmethod
     def parse(cls, text: str, *, field: str = "Amount") -> Money:
         """Parse what a cashier typed ("12", "12.5", "$1,234.50"). Negative and junk refused."""
         if not isinstance(text, str):
-            _refuse_float(text)
+            _refuse_floating_point(text)
             raise TypeError("Money.parse needs text")
         cleaned = text.strip()
         if cleaned.startswith("-"):
@@ -115,7 +115,7 @@ class Money:
 
     def times(self, rate: Decimal) -> Money:
         """This amount times a rate, rounded half up to the cent (one rounding)."""
-        _refuse_float(rate)
+        _refuse_floating_point(rate)
         return Money.round_half_up(self.as_decimal() * rate)
 
     def __lt__(self, other: Money) -> bool:
