@@ -40,7 +40,7 @@ from cashdesk.ui.widgets import (
     MessageLabel,
     RowsModel,
     add_action,
-    button,
+    close_button,
     current_row,
     key_button,
     label,
@@ -569,9 +569,7 @@ class AdminDialog(QDialog):
                 self._go_to(i),
                 context=Qt.ShortcutContext.WindowShortcut,
             )
-        self.close_button = button("Close   Esc", "Close")
-        self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.close_button.clicked.connect(self.reject)
+        self.close_button = close_button(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         bottom = QHBoxLayout()

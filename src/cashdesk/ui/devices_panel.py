@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from cashdesk.app import Cashdesk
 from cashdesk.domain.roles import Operator
@@ -27,8 +27,8 @@ from cashdesk.ui.widgets import (
     MessageLabel,
     RowsModel,
     add_action,
-    button,
-    key_button,
+    close_button,
+    key_row,
     label,
     table_view,
 )
@@ -80,19 +80,16 @@ class DevicesDialog(QDialog):
         self.read_action = add_action(self, "Read check", ["F7"], self.read_check, context=window)
         self.kick_action = add_action(self, "Kick drawer", ["F8"], self.kick, context=window)
         self.actions_ = (self.refresh_action, self.print_action, self.read_action, self.kick_action)
-        buttons = QHBoxLayout()
-        for action, name in (
-            (self.refresh_action, "Refresh device status"),
-            (self.print_action, "Print a test receipt"),
-            (self.read_action, "Read a check"),
-            (self.kick_action, "Kick the cash drawer"),
-        ):
-            buttons.addWidget(key_button(action, name))
-        buttons.addStretch(1)
-        self.close_button = button("Close   Esc", "Close")
-        self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.close_button.clicked.connect(self.reject)
-        buttons.addWidget(self.close_button)
+        self.close_button = close_button(self)
+        buttons = key_row(
+            (
+                (self.refresh_action, "Refresh device status"),
+                (self.print_action, "Print a test receipt"),
+                (self.read_action, "Read a check"),
+                (self.kick_action, "Kick the cash drawer"),
+            ),
+            self.close_button,
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(label("&Devices", buddy=self.table))
         layout.addWidget(self.table, 1)

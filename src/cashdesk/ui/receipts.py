@@ -32,6 +32,7 @@ from cashdesk.ui.widgets import (
     RowsModel,
     add_action,
     button,
+    close_button,
     current_row,
     key_button,
     label,
@@ -282,9 +283,7 @@ class TodaysReceiptsDialog(QDialog):
         )
         self.void_button = key_button(self.void_action, "Void receipt")
         self.void_button.setToolTip("A cashier's void needs a lead cashier's approval.")
-        self.close_button = button("Close   Esc", "Close")
-        self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.close_button.clicked.connect(self.reject)
+        self.close_button = close_button(self)
 
         left = QVBoxLayout()
         left.addWidget(label("&Receipts", buddy=self.table))

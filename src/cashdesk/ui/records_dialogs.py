@@ -40,6 +40,7 @@ from cashdesk.ui.widgets import (
     RowsModel,
     add_action,
     button,
+    close_button,
     key_button,
     label,
     line_edit,
@@ -346,9 +347,7 @@ class BatchImportDialog(QDialog):
         self.import_button = button("Import   Enter", "Import", primary=True)
         self.import_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.import_button.clicked.connect(self.start_import)
-        self.close_button = button("Close   Esc", "Close")
-        self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.close_button.clicked.connect(self.reject)
+        self.close_button = close_button(self)
 
         title = label("Mail and lockbox batch")
         title.setFont(theme.font(theme.TOTALS_PT, bold=True))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from cashdesk.app import Cashdesk
 from cashdesk.domain.roles import Operator
@@ -25,9 +25,9 @@ from cashdesk.ui.widgets import (
     MessageLabel,
     RowsModel,
     add_action,
-    button,
+    close_button,
     current_row,
-    key_button,
+    key_row,
     label,
     table_view,
 )
@@ -127,19 +127,16 @@ class SyncDialog(QDialog):
             self, "Resolve…", ["Ctrl+E"], self.ask_resolve, context=window
         )
         self.sync_action.setEnabled(sync_now is not None)
-        buttons = QHBoxLayout()
-        for action, name in (
-            (self.refresh_action, "Refresh"),
-            (self.sync_action, "Sync now"),
-            (self.retry_action, "Retry exception"),
-            (self.resolve_action, "Resolve exception"),
-        ):
-            buttons.addWidget(key_button(action, name))
-        buttons.addStretch(1)
-        self.close_button = button("Close   Esc", "Close")
-        self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.close_button.clicked.connect(self.reject)
-        buttons.addWidget(self.close_button)
+        self.close_button = close_button(self)
+        buttons = key_row(
+            (
+                (self.refresh_action, "Refresh"),
+                (self.sync_action, "Sync now"),
+                (self.retry_action, "Retry exception"),
+                (self.resolve_action, "Resolve exception"),
+            ),
+            self.close_button,
+        )
 
         layout = QVBoxLayout(self)
         layout.addLayout(facts)

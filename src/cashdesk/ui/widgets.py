@@ -17,6 +17,8 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -127,6 +129,25 @@ def key_button(action: QAction, accessible_name: str, *, primary: bool = False) 
     result.clicked.connect(action.trigger)
     action.enabledChanged.connect(result.setEnabled)
     return result
+
+
+def close_button(dialog: QDialog) -> QPushButton:
+    """A dialog's "Close   Esc": Escape is its keyboard path, so the button takes no focus."""
+    result = button("Close   Esc", "Close")
+    result.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    result.clicked.connect(dialog.reject)
+    return result
+
+
+def key_row(keys: Sequence[tuple[QAction, str]], close: QPushButton | None = None) -> QHBoxLayout:
+    """A panel's row of key buttons (each shows its key), then its close button on the right."""
+    row = QHBoxLayout()
+    for action, accessible_name in keys:
+        row.addWidget(key_button(action, accessible_name))
+    row.addStretch(1)
+    if close is not None:
+        row.addWidget(close)
+    return row
 
 
 @dataclass(frozen=True, slots=True)
