@@ -206,3 +206,14 @@ def test_settlement_rules_hold_for_any_tenders(
     assert s.tendered - s.change == Money(cents=due)
     assert Money.zero() <= s.change <= cash
     assert total(t.amount for t in tenders if t.kind is not T.TenderKind.CASH) <= Money(cents=due)
+
+
+def test_a_draft_survives_its_json_form(catalog: Catalog) -> None:
+    from cashdesk.domain.receipt import draft_from_json, draft_to_json
+
+    draft = ReceiptDraft(payer="Zoë Müller")
+    draft.add_line(catalog.line("FAC-FEE", amount=m("22.34"), reference="F-9"))
+    draft.add_tender(T.check(m("20"), routing="021000021", account="123456789", number="77"))
+    draft.add_tender(T.card(m("2.34"), last4="1111", approval="AB12"))
+    again = draft_from_json(draft_to_json(draft))
+    assert (again.payer, again.lines, again.tenders) == (draft.payer, draft.lines, draft.tenders)

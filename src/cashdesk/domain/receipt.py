@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.money import Money, total
-from cashdesk.domain.tender import Settlement, Tender, check_tender_fits, remaining_due, settle
+from cashdesk.domain.tender import (
+    Settlement,
+    Tender,
+    TenderKind,
+    check_tender_fits,
+    remaining_due,
+    settle,
+)
 from cashdesk.errors import ValidationError
 
 MAX_LINES = 200
@@ -104,3 +112,60 @@ class FinalReceipt:
     @property
     def change(self) -> Money:
         return self.settlement.change
+
+
+def draft_to_json(draft: ReceiptDraft) -> dict[str, Any]:
+    """A draft as plain JSON (a parked sale, a training receipt's content); money in cents."""
+    return {
+        "payer": draft.payer,
+        "lines": [
+            {
+                "code": line.code,
+                "description": line.description,
+                "amount_cents": line.amount.cents,
+                "gl_account": line.gl_account,
+                "reference": line.reference,
+            }
+            for line in draft.lines
+        ],
+        "tenders": [
+            {
+                "kind": t.kind.value,
+                "amount_cents": t.amount.cents,
+                "check_routing": t.check_routing,
+                "check_account": t.check_account,
+                "check_number": t.check_number,
+                "card_last4": t.card_last4,
+                "card_approval": t.card_approval,
+                "reference": t.reference,
+            }
+            for t in draft.tenders
+        ],
+    }
+
+
+def draft_from_json(data: dict[str, Any]) -> ReceiptDraft:
+    lines = [
+        ChargeLine(
+            code=line["code"],
+            description=line["description"],
+            amount=Money(cents=int(line["amount_cents"])),
+            gl_account=line["gl_account"],
+            reference=line.get("reference", ""),
+        )
+        for line in data.get("lines", [])
+    ]
+    tenders = [
+        Tender(
+            kind=TenderKind(t["kind"]),
+            amount=Money(cents=int(t["amount_cents"])),
+            check_routing=t.get("check_routing", ""),
+            check_account=t.get("check_account", ""),
+            check_number=t.get("check_number", ""),
+            card_last4=t.get("card_last4", ""),
+            card_approval=t.get("card_approval", ""),
+            reference=t.get("reference", ""),
+        )
+        for t in data.get("tenders", [])
+    ]
+    return ReceiptDraft(payer=data.get("payer", ""), lines=lines, tenders=tenders)

@@ -22,16 +22,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.money import Money
-from cashdesk.domain.receipt import ReceiptDraft
+from cashdesk.domain.receipt import ReceiptDraft, draft_from_json, draft_to_json
 from cashdesk.domain.roles import Operator
-from cashdesk.domain.tender import Tender, TenderKind
 from cashdesk.errors import AuthenticationError, StateError
 from cashdesk.services.auth import AuthService, operator_of
 from cashdesk.services.context import ServiceContext
@@ -42,62 +39,6 @@ from cashdesk.store.security_models import ParkedSale
 TERMINAL_LOCKED = "terminal_locked"
 TERMINAL_UNLOCKED = "terminal_unlocked"
 OPERATOR_CHANGED = "operator_changed"
-
-
-def draft_to_json(draft: ReceiptDraft) -> dict[str, Any]:
-    return {
-        "payer": draft.payer,
-        "lines": [
-            {
-                "code": line.code,
-                "description": line.description,
-                "amount_cents": line.amount.cents,
-                "gl_account": line.gl_account,
-                "reference": line.reference,
-            }
-            for line in draft.lines
-        ],
-        "tenders": [
-            {
-                "kind": t.kind.value,
-                "amount_cents": t.amount.cents,
-                "check_routing": t.check_routing,
-                "check_account": t.check_account,
-                "check_number": t.check_number,
-                "card_last4": t.card_last4,
-                "card_approval": t.card_approval,
-                "reference": t.reference,
-            }
-            for t in draft.tenders
-        ],
-    }
-
-
-def draft_from_json(data: dict[str, Any]) -> ReceiptDraft:
-    lines = [
-        ChargeLine(
-            code=line["code"],
-            description=line["description"],
-            amount=Money(cents=int(line["amount_cents"])),
-            gl_account=line["gl_account"],
-            reference=line.get("reference", ""),
-        )
-        for line in data.get("lines", [])
-    ]
-    tenders = [
-        Tender(
-            kind=TenderKind(t["kind"]),
-            amount=Money(cents=int(t["amount_cents"])),
-            check_routing=t.get("check_routing", ""),
-            check_account=t.get("check_account", ""),
-            check_number=t.get("check_number", ""),
-            card_last4=t.get("card_last4", ""),
-            card_approval=t.get("card_approval", ""),
-            reference=t.get("reference", ""),
-        )
-        for t in data.get("tenders", [])
-    ]
-    return ReceiptDraft(payer=data.get("payer", ""), lines=lines, tenders=tenders)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from cashdesk.devices.document import ReceiptDocument
 from cashdesk.domain.money import Money
-from cashdesk.domain.receipt import FinalReceipt
+from cashdesk.domain.receipt import FinalReceipt, ReceiptDraft, draft_to_json
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import DeviceError, NotFound, PermissionDenied, StateError
 from cashdesk.services.context import ServiceContext
@@ -49,31 +49,10 @@ class TrainingReceiptSummary:
 
 
 def _content(final: FinalReceipt) -> dict[str, object]:
-    return {
-        "lines": [
-            {
-                "code": line.code,
-                "description": line.description,
-                "reference": line.reference,
-                "amount_cents": line.amount.cents,
-                "gl_account": line.gl_account,
-            }
-            for line in final.lines
-        ],
-        "tenders": [
-            {
-                "kind": t.kind.value,
-                "amount_cents": t.amount.cents,
-                "check_routing": t.check_routing,
-                "check_account": t.check_account,
-                "check_number": t.check_number,
-                "card_last4": t.card_last4,
-                "card_approval": t.card_approval,
-                "reference": t.reference,
-            }
-            for t in final.tenders
-        ],
-    }
+    """The receipt's lines and tenders as stored with a training receipt."""
+    content = draft_to_json(ReceiptDraft(lines=list(final.lines), tenders=list(final.tenders)))
+    del content["payer"]  # kept in its own column
+    return content
 
 
 def training_document(row: TrainingReceipt, ctx: ServiceContext, cashier: str) -> ReceiptDocument:
