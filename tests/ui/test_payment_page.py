@@ -13,7 +13,8 @@ from ui_keyboard import Keyboard
 
 from cashdesk.app import Cashdesk
 from cashdesk.devices.document import ReceiptDocument
-from cashdesk.devices.simulated import SimulatedPrinter
+from cashdesk.devices.simulated import SimulatedDisplay, SimulatedPrinter
+from cashdesk.services.devices import pole_line
 from cashdesk.store.models import Receipt
 from cashdesk.ui.tender_dialogs import TenderDialog
 from cashdesk.ui.window import MainWindow
@@ -366,3 +367,19 @@ def test_a_printer_failure_is_shown_and_the_receipt_can_be_reprinted(
     assert "*** REPRINT ***" in printer.last_text
     assert dialog.view.text.toPlainText() == printer.last_text
     qtbot.waitUntil(lambda: selling.printer_status.text() == "Printer: Ready")
+
+
+def test_the_customer_display_follows_the_sale(
+    selling: MainWindow, keys: Keyboard, desk: Cashdesk, qtbot: QtBot
+) -> None:
+    display = desk.ctx.devices.display
+    assert isinstance(display, SimulatedDisplay)
+    add_golf_card(keys)
+    assert display.lines == (pole_line("Resident golf card", "$40.00"), "")
+    assert display.lines[0].endswith("$40.00")
+    keys.press(F.Key_F2)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None)
+    keys.type("10")
+    keys.enter()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    assert display.lines == ("TOTAL DUE", "$30.00".rjust(20))

@@ -292,7 +292,20 @@ class PaymentPage(QWidget):
         )
         self.lines_view.scrollToBottom()
         self.totals.show_draft(self.draft)
+        self._show_customer()
         self.draft_changed.emit()
+
+    def _show_customer(self) -> None:
+        """The pole display follows the sale: the last line keyed, then what is still due once
+        tenders are taken. An empty sale leaves it alone, so the last change due stays up."""
+        if not self.draft.lines:
+            return
+        devices = self.desk.devices
+        if self.draft.tenders:
+            devices.show_total_due(self.draft.remaining)
+        else:
+            last = self.draft.lines[-1]
+            devices.show_line(last.description, last.amount)
 
     def _payer_changed(self, text: str) -> None:
         self.draft.payer = text
