@@ -26,14 +26,6 @@ class Pricing(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class GLAccount:
-    account: str
-    description: str
-    fund: str
-    type: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class RevenueCode:
     code: str
     description: str

@@ -164,10 +164,6 @@ def may(role: Role, permission: Permission) -> bool:
     return permission in _GRANTS[role]
 
 
-def granted(role: Role) -> frozenset[Permission]:
-    return _GRANTS[role]
-
-
 @dataclass(frozen=True, slots=True)
 class Operator:
     """The person signed in at the workstation."""
