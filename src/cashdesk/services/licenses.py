@@ -56,7 +56,7 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,6 +66,7 @@ from sqlalchemy.orm import Session
 
 from cashdesk.domain import animal_license as animal_rules
 from cashdesk.domain import business_license as business_rules
+from cashdesk.domain import tot as tot_rules
 from cashdesk.domain.calendar import long_date, long_month
 from cashdesk.domain.inputs import require_text
 from cashdesk.domain.lines import ChargeLine
@@ -103,7 +104,7 @@ LICENSE_CODES = frozenset(
         business_rules.CODE_RENEWAL,
         animal_rules.CODE_LICENSE,
         animal_rules.CODE_TAG,
-        "TOT",
+        tot_rules.CODE,
     }
 )
 RECEIVED_VIA = ("counter", "mail", "fax")
@@ -253,7 +254,6 @@ class _Pending:
     requote: Callable[[dt.date], FeeQuote]
     # Issue / renew / record; returns the reference for the receipt lines.
     apply: Callable[[_Posting], str]
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def _payable(quote: FeeQuote, application: str) -> tuple[ChargeLine, ...]:
@@ -778,8 +778,10 @@ class LicenseService:
         def apply(p: _Posting) -> str:
             self._require_period_open(p.session, hotel, year, month)
             assert p.receipt is not None
-            tax = _amount(p.quote, ["101-130-31300"])
-            late = [line for line in p.quote.lines if line.gl_account == "101-130-31310"]
+            tax = _amount(p.quote, [tot_rules.GL_TAX])
+            late = [
+                ln for ln in p.quote.lines if ln.gl_account == tot_rules.GL_PENALTY_AND_INTEREST
+            ]
             interest = sum(ln.amount.cents for ln in late if ln.description.startswith("Interest"))
             filed = TotReturnRow(
                 id=new_uuid(),
