@@ -239,6 +239,7 @@ class AnimalLicenseInfo:
 class _Posting:
     """What an application's ``apply`` gets inside the posting transaction."""
 
+    application: str
     session: Session
     receipt: Receipt | None
     business_date: dt.date
@@ -447,7 +448,6 @@ class LicenseService:
             lic.expires = dt.date(year, 12, 31)
             self._record_issue(
                 p,
-                application=charge.application,
                 kind="business",
                 action="renewal",
                 license_no=number,
@@ -463,16 +463,15 @@ class LicenseService:
             )
             return number
 
-        charge = self._hold(
+        return self._hold(
             kind="business",
             action="renewal",
             summary=f"Renewal of {number} {name} for {year}",
-            quote=requote(today),
+            today=today,
             paid_on=received or today,
             requote=requote,
             apply=apply,
         )
-        return charge
 
     def apply_for_business_license(
         self,
@@ -528,7 +527,6 @@ class LicenseService:
             p.session.add(lic)
             self._record_issue(
                 p,
-                application=charge.application,
                 kind="business",
                 action="new",
                 license_no=number,
@@ -544,16 +542,15 @@ class LicenseService:
             )
             return number
 
-        charge = self._hold(
+        return self._hold(
             kind="business",
             action="new",
             summary=f"New business license for {name}, {year}",
-            quote=requote(today),
+            today=today,
             paid_on=paid_on,
             requote=requote,
             apply=apply,
         )
-        return charge
 
     # -- animal licenses --------------------------------------------------------------------------
     def renew_animal_license(
@@ -621,19 +618,18 @@ class LicenseService:
             lic.service_animal = is_service
             lic.rabies_expires = rabies
             lic.owner_birth_date = born
-            self._record_animal(p, charge.application, "renewal", lic)
+            self._record_animal(p, "renewal", lic)
             return f"{lic.license_no} tag {tag}"
 
-        charge = self._hold(
+        return self._hold(
             kind="animal",
             action="renewal",
             summary=f"Renewal of {info.license_no} ({info.animal_name}, {info.species})",
-            quote=requote(today),
+            today=today,
             paid_on=today,
             requote=requote,
             apply=apply,
         )
-        return charge
 
     def apply_for_animal_license(
         self,
@@ -696,19 +692,18 @@ class LicenseService:
                 rabies_expires=rabies_expires,
             )
             p.session.add(lic)
-            self._record_animal(p, charge.application, "new", lic)
+            self._record_animal(p, "new", lic)
             return f"{number} tag {tag}"
 
-        charge = self._hold(
+        return self._hold(
             kind="animal",
             action="new",
             summary=f"New {kind.value} license for {name} ({owner_name})",
-            quote=requote(today),
+            today=today,
             paid_on=today,
             requote=requote,
             apply=apply,
         )
-        return charge
 
     def replace_tag(self, operator: Operator, *, license_no: str) -> LicenseCharge:
         """A replacement tag (ANT $5.00) for a current license: the next tag from the stock."""
@@ -729,20 +724,19 @@ class LicenseService:
         def apply(p: _Posting) -> str:
             lic = self._animal_row(p.session, info.license_no)
             lic.tag_no = self._allocate_tag(p.session)
-            self._record_animal(p, charge.application, "replacement", lic)
+            self._record_animal(p, "replacement", lic)
             return f"{lic.license_no} tag {lic.tag_no}"
 
-        charge = self._hold(
+        return self._hold(
             kind="animal",
             action="replacement",
             summary=f"Replacement tag for {info.license_no} ({info.animal_name}), "
             f"replacing {info.tag_no}",
-            quote=requote(today),
+            today=today,
             paid_on=today,
             requote=requote,
             apply=apply,
         )
-        return charge
 
     # -- transient occupancy tax ------------------------------------------------------------------
     def file_tot_return(
@@ -785,7 +779,7 @@ class LicenseService:
             interest = sum(ln.amount.cents for ln in late if ln.description.startswith("Interest"))
             filed = TotReturnRow(
                 id=new_uuid(),
-                application=charge.application,
+                application=p.application,
                 tot_operator_id=hotel,
                 period_year=year,
                 period_month=month,
@@ -824,16 +818,15 @@ class LicenseService:
             )
             return f"{hotel} {year}-{month:02d}"
 
-        charge = self._hold(
+        return self._hold(
             kind="tot",
             action="return",
             summary=f"TOT return of {hotel} for {long_month(year, month)}",
-            quote=requote(today),
+            today=today,
             paid_on=received or today,
             requote=requote,
             apply=apply,
         )
-        return charge
 
     # -- holding applications until they are paid ----------------------------------------------
     def _hold(
@@ -842,12 +835,15 @@ class LicenseService:
         kind: str,
         action: str,
         summary: str,
-        quote: FeeQuote,
+        today: dt.date,
         paid_on: dt.date,
         requote: Callable[[dt.date], FeeQuote],
         apply: Callable[[_Posting], str],
     ) -> LicenseCharge:
+        """Hold an application: its fees are ``requote(today)``, the very function the posting
+        checks them with."""
         application = _application_id()
+        quote = requote(today)
         charge = LicenseCharge(
             application=application,
             kind=kind,
@@ -953,6 +949,7 @@ class LicenseService:
                 "when they were worked out; remove the lines and work them out again."
             )
         posting = _Posting(
+            application=application,
             session=s,
             receipt=receipt,
             business_date=business_date,
@@ -1027,14 +1024,11 @@ class LicenseService:
         )
 
     # -- inside the posting transaction -----------------------------------------------------------
-    def _record_animal(
-        self, p: _Posting, application: str, action: str, lic: AnimalLicenseRow
-    ) -> None:
+    def _record_animal(self, p: _Posting, action: str, lic: AnimalLicenseRow) -> None:
         species = lic.species
         fee = _amount(p.quote, [animal_rules.GL_LICENSE_FEE, animal_rules.GL_REPLACEMENT_TAG])
         self._record_issue(
             p,
-            application=application,
             kind="animal",
             action=action,
             license_no=lic.license_no,
@@ -1058,7 +1052,6 @@ class LicenseService:
         self,
         p: _Posting,
         *,
-        application: str,
         kind: str,
         action: str,
         license_no: str,
@@ -1087,7 +1080,7 @@ class LicenseService:
             )
         row = IssuedLicenseRow(
             id=new_uuid(),
-            application=application,
+            application=p.application,
             kind=kind,
             action=action,
             license_no=license_no,
