@@ -56,7 +56,7 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,6 +66,7 @@ from sqlalchemy.orm import Session
 
 from cashdesk.domain import animal_license as animal_rules
 from cashdesk.domain import business_license as business_rules
+from cashdesk.domain import tot as tot_rules
 from cashdesk.domain.calendar import long_date, long_month
 from cashdesk.domain.inputs import require_text
 from cashdesk.domain.lines import ChargeLine
@@ -103,7 +104,7 @@ LICENSE_CODES = frozenset(
         business_rules.CODE_RENEWAL,
         animal_rules.CODE_LICENSE,
         animal_rules.CODE_TAG,
-        "TOT",
+        tot_rules.CODE,
     }
 )
 RECEIVED_VIA = ("counter", "mail", "fax")
@@ -238,6 +239,7 @@ class AnimalLicenseInfo:
 class _Posting:
     """What an application's ``apply`` gets inside the posting transaction."""
 
+    application: str
     session: Session
     receipt: Receipt | None
     business_date: dt.date
@@ -253,7 +255,6 @@ class _Pending:
     requote: Callable[[dt.date], FeeQuote]
     # Issue / renew / record; returns the reference for the receipt lines.
     apply: Callable[[_Posting], str]
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def _payable(quote: FeeQuote, application: str) -> tuple[ChargeLine, ...]:
@@ -447,7 +448,6 @@ class LicenseService:
             lic.expires = dt.date(year, 12, 31)
             self._record_issue(
                 p,
-                application=charge.application,
                 kind="business",
                 action="renewal",
                 license_no=number,
@@ -463,16 +463,15 @@ class LicenseService:
             )
             return number
 
-        charge = self._hold(
+        return self._hold(
             kind="business",
             action="renewal",
             summary=f"Renewal of {number} {name} for {year}",
-            quote=requote(today),
+            today=today,
             paid_on=received or today,
             requote=requote,
             apply=apply,
         )
-        return charge
 
     def apply_for_business_license(
         self,
@@ -528,7 +527,6 @@ class LicenseService:
             p.session.add(lic)
             self._record_issue(
                 p,
-                application=charge.application,
                 kind="business",
                 action="new",
                 license_no=number,
@@ -544,16 +542,15 @@ class LicenseService:
             )
             return number
 
-        charge = self._hold(
+        return self._hold(
             kind="business",
             action="new",
             summary=f"New business license for {name}, {year}",
-            quote=requote(today),
+            today=today,
             paid_on=paid_on,
             requote=requote,
             apply=apply,
         )
-        return charge
 
     # -- animal licenses --------------------------------------------------------------------------
     def renew_animal_license(
@@ -621,19 +618,18 @@ class LicenseService:
             lic.service_animal = is_service
             lic.rabies_expires = rabies
             lic.owner_birth_date = born
-            self._record_animal(p, charge.application, "renewal", lic)
+            self._record_animal(p, "renewal", lic)
             return f"{lic.license_no} tag {tag}"
 
-        charge = self._hold(
+        return self._hold(
             kind="animal",
             action="renewal",
             summary=f"Renewal of {info.license_no} ({info.animal_name}, {info.species})",
-            quote=requote(today),
+            today=today,
             paid_on=today,
             requote=requote,
             apply=apply,
         )
-        return charge
 
     def apply_for_animal_license(
         self,
@@ -696,19 +692,18 @@ class LicenseService:
                 rabies_expires=rabies_expires,
             )
             p.session.add(lic)
-            self._record_animal(p, charge.application, "new", lic)
+            self._record_animal(p, "new", lic)
             return f"{number} tag {tag}"
 
-        charge = self._hold(
+        return self._hold(
             kind="animal",
             action="new",
             summary=f"New {kind.value} license for {name} ({owner_name})",
-            quote=requote(today),
+            today=today,
             paid_on=today,
             requote=requote,
             apply=apply,
         )
-        return charge
 
     def replace_tag(self, operator: Operator, *, license_no: str) -> LicenseCharge:
         """A replacement tag (ANT $5.00) for a current license: the next tag from the stock."""
@@ -729,20 +724,19 @@ class LicenseService:
         def apply(p: _Posting) -> str:
             lic = self._animal_row(p.session, info.license_no)
             lic.tag_no = self._allocate_tag(p.session)
-            self._record_animal(p, charge.application, "replacement", lic)
+            self._record_animal(p, "replacement", lic)
             return f"{lic.license_no} tag {lic.tag_no}"
 
-        charge = self._hold(
+        return self._hold(
             kind="animal",
             action="replacement",
             summary=f"Replacement tag for {info.license_no} ({info.animal_name}), "
             f"replacing {info.tag_no}",
-            quote=requote(today),
+            today=today,
             paid_on=today,
             requote=requote,
             apply=apply,
         )
-        return charge
 
     # -- transient occupancy tax ------------------------------------------------------------------
     def file_tot_return(
@@ -778,12 +772,14 @@ class LicenseService:
         def apply(p: _Posting) -> str:
             self._require_period_open(p.session, hotel, year, month)
             assert p.receipt is not None
-            tax = _amount(p.quote, ["101-130-31300"])
-            late = [line for line in p.quote.lines if line.gl_account == "101-130-31310"]
+            tax = _amount(p.quote, [tot_rules.GL_TAX])
+            late = [
+                ln for ln in p.quote.lines if ln.gl_account == tot_rules.GL_PENALTY_AND_INTEREST
+            ]
             interest = sum(ln.amount.cents for ln in late if ln.description.startswith("Interest"))
             filed = TotReturnRow(
                 id=new_uuid(),
-                application=charge.application,
+                application=p.application,
                 tot_operator_id=hotel,
                 period_year=year,
                 period_month=month,
@@ -822,16 +818,15 @@ class LicenseService:
             )
             return f"{hotel} {year}-{month:02d}"
 
-        charge = self._hold(
+        return self._hold(
             kind="tot",
             action="return",
             summary=f"TOT return of {hotel} for {long_month(year, month)}",
-            quote=requote(today),
+            today=today,
             paid_on=received or today,
             requote=requote,
             apply=apply,
         )
-        return charge
 
     # -- holding applications until they are paid ----------------------------------------------
     def _hold(
@@ -840,12 +835,15 @@ class LicenseService:
         kind: str,
         action: str,
         summary: str,
-        quote: FeeQuote,
+        today: dt.date,
         paid_on: dt.date,
         requote: Callable[[dt.date], FeeQuote],
         apply: Callable[[_Posting], str],
     ) -> LicenseCharge:
+        """Hold an application: its fees are ``requote(today)``, the very function the posting
+        checks them with."""
         application = _application_id()
+        quote = requote(today)
         charge = LicenseCharge(
             application=application,
             kind=kind,
@@ -951,6 +949,7 @@ class LicenseService:
                 "when they were worked out; remove the lines and work them out again."
             )
         posting = _Posting(
+            application=application,
             session=s,
             receipt=receipt,
             business_date=business_date,
@@ -1025,14 +1024,11 @@ class LicenseService:
         )
 
     # -- inside the posting transaction -----------------------------------------------------------
-    def _record_animal(
-        self, p: _Posting, application: str, action: str, lic: AnimalLicenseRow
-    ) -> None:
+    def _record_animal(self, p: _Posting, action: str, lic: AnimalLicenseRow) -> None:
         species = lic.species
         fee = _amount(p.quote, [animal_rules.GL_LICENSE_FEE, animal_rules.GL_REPLACEMENT_TAG])
         self._record_issue(
             p,
-            application=application,
             kind="animal",
             action=action,
             license_no=lic.license_no,
@@ -1056,7 +1052,6 @@ class LicenseService:
         self,
         p: _Posting,
         *,
-        application: str,
         kind: str,
         action: str,
         license_no: str,
@@ -1085,7 +1080,7 @@ class LicenseService:
             )
         row = IssuedLicenseRow(
             id=new_uuid(),
-            application=application,
+            application=p.application,
             kind=kind,
             action=action,
             license_no=license_no,
