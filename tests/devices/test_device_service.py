@@ -174,7 +174,7 @@ def test_cli_kick_signs_in_and_audits(
     from cashdesk.cli import main
     from cashdesk.commands import devices as devices_cmd
 
-    monkeypatch.setattr(devices_cmd.getpass, "getpass", lambda prompt: "riverbend1")
+    monkeypatch.setenv("CASHDESK_PASSWORD", "riverbend1")
     import contextlib
 
     @contextlib.contextmanager

@@ -1,6 +1,7 @@
 """Signing in on the command line, and reading secrets.
 
-Every command that acts for a person takes ``--user NAME`` and asks for that user's password.
+Every command that acts for a person takes ``--user NAME`` and asks for that user's password
+(or takes it from ``CASHDESK_PASSWORD``).
 Secrets are read with a hidden prompt on a terminal; when standard input is not a terminal
 (a script), one per line from it, in the order the command asks for them: the signing-in
 user's password first, then a new password, then a new PIN. Never on the command line, where
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -42,5 +44,15 @@ def read_secret(prompt: str, *, confirm: bool = False) -> str:
     return line.rstrip("\r\n")
 
 
+PASSWORD_ENV = "CASHDESK_PASSWORD"
+
+
+def sign_in_as(desk: Cashdesk, username: str) -> Operator:
+    """Sign ``username`` in: the password from ``CASHDESK_PASSWORD`` (scripts, tests) when it
+    is set, else asked for (a hidden prompt, or a line of standard input)."""
+    password = os.environ.get(PASSWORD_ENV) or read_secret(f"Password for {username}")
+    return desk.auth.sign_in(username, password)
+
+
 def sign_in(desk: Cashdesk, args: argparse.Namespace) -> Operator:
-    return desk.auth.sign_in(args.user, read_secret(f"Password for {args.user}"))
+    return sign_in_as(desk, args.user)

@@ -9,10 +9,10 @@ check in the reader (``--check SECONDS``) and opens the cash drawer (``--kick``,
 from __future__ import annotations
 
 import argparse
-import getpass
 from typing import Any
 
 from cashdesk.commands.common import opened_desk
+from cashdesk.commands.credentials import sign_in_as
 
 
 def register(sub: Any) -> None:
@@ -79,7 +79,7 @@ def _test(args: argparse.Namespace) -> int:
                         f"{amount}"
                     )
         if args.kick:
-            operator = desk.auth.sign_in(args.user, getpass.getpass(f"Password for {args.user}: "))
+            operator = sign_in_as(desk, args.user)
             result = desk.devices.test_kick(operator)
             if result.opened:
                 print("drawer: kicked")

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cashdesk.commands.common import opened_desk
+from cashdesk.commands.credentials import sign_in_as
 
 if TYPE_CHECKING:
-    from cashdesk.app import Cashdesk
-    from cashdesk.domain.roles import Operator
+    pass
 
 
 def _date(text: str) -> dt.date:
@@ -48,16 +46,11 @@ def register(sub: Any) -> None:
     report.set_defaults(handler=_report)
 
 
-def _sign_in(desk: Cashdesk, user: str) -> Operator:
-    password = os.environ.get("CASHDESK_PASSWORD") or getpass.getpass(f"Password for {user}: ")
-    return desk.auth.sign_in(user, password)
-
-
 def _export_journal(args: argparse.Namespace) -> int:
     from cashdesk.reports.journal import journal_beancount, journal_csv
 
     with opened_desk(args) as desk:
-        operator = _sign_in(desk, args.user)
+        operator = sign_in_as(desk, args.user)
         export = desk.day_reports.journal(operator, args.date)
     text = journal_csv(export) if args.format == "csv" else journal_beancount(export)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +66,7 @@ def _report(args: argparse.Namespace) -> int:
     from cashdesk.reports.deposit import render_deposit_slip
 
     with opened_desk(args) as desk:
-        operator = _sign_in(desk, args.user)
+        operator = sign_in_as(desk, args.user)
         kind = args.report_kind
         if kind == "deposit":
             slips = desk.day_reports.deposit_slips(operator, args.date)

@@ -19,12 +19,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cashdesk.commands.credentials import sign_in_as
+
 if TYPE_CHECKING:
-    from cashdesk.domain.roles import Operator
+    pass
 
 
 TODAY_ENV = "CASHDESK_TODAY"
-PASSWORD_ENV = "CASHDESK_PASSWORD"
 
 
 class _Refused(Exception):
@@ -202,19 +203,11 @@ def register(sub: Any) -> None:
     tags.set_defaults(handler=_tags)
 
 
-def _sign_in(desk: Any, username: str) -> Operator:
-    import getpass
-
-    password = os.environ.get(PASSWORD_ENV) or getpass.getpass(f"Password for {username}: ")
-    operator: Operator = desk.auth.sign_in(username, password)
-    return operator
-
-
 def _register(args: argparse.Namespace) -> int:
     from cashdesk.commands.common import opened_desk
 
     with opened_desk(args) as desk:
-        operator = _sign_in(desk, args.user)
+        operator = sign_in_as(desk, args.user)
         count = desk.licenses.write_license_register(
             operator, start=args.start, end=args.end, out=args.out, kind=args.kind
         )
@@ -226,7 +219,7 @@ def _load_tags(args: argparse.Namespace) -> int:
     from cashdesk.commands.common import opened_desk
 
     with opened_desk(args) as desk:
-        operator = _sign_in(desk, args.user)
+        operator = sign_in_as(desk, args.user)
         loaded = desk.licenses.load_tag_stock(
             operator, prefix=args.prefix, first_no=args.first, last_no=args.last
         )

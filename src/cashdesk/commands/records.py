@@ -14,17 +14,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cashdesk.commands.common import opened_desk
+from cashdesk.commands.credentials import sign_in_as
 from cashdesk.commands.quote import add_json_flag, print_quote, quote_payload, refuse
 
 if TYPE_CHECKING:
-    from cashdesk.app import Cashdesk
-    from cashdesk.domain.roles import Operator
+    pass
 
 KINDS = ("utility", "citation", "business_license", "animal_license")
 
@@ -69,15 +68,6 @@ def register_quotes(kinds: Any) -> None:
     citation.set_defaults(handler=_quote_citation)
 
 
-def _sign_in(desk: Cashdesk, username: str) -> Operator:
-    password = os.environ.get("CASHDESK_PASSWORD")
-    if password is None:
-        import getpass
-
-        password = getpass.getpass(f"Password for {username}: ")
-    return desk.auth.sign_in(username, password)
-
-
 def _quote_utility(args: argparse.Namespace) -> int:
     from cashdesk.domain.money import Money
     from cashdesk.errors import CashdeskError
@@ -114,7 +104,7 @@ def _import_payments(args: argparse.Namespace) -> int:
 
     control = Money.parse(args.control_total, field="Control total") if args.control_total else None
     with opened_desk(args) as desk:
-        operator = _sign_in(desk, args.user)
+        operator = sign_in_as(desk, args.user)
 
         def progress(done: int, rows: int) -> None:
             if sys.stderr.isatty():
@@ -175,7 +165,7 @@ def _lookup(args: argparse.Namespace) -> int:
 
 def _returned_check(args: argparse.Namespace) -> int:
     with opened_desk(args) as desk:
-        operator = _sign_in(desk, args.user)
+        operator = sign_in_as(desk, args.user)
         result = desk.records.process_returned_check(operator, args.receipt, reason=args.reason)
     print(
         f"{result.number}: check of {result.check_amount} on receipt {result.receipt_number} "
