@@ -36,7 +36,7 @@ from cashdesk.domain.search_text import query_tokens
 from cashdesk.errors import NotFound, ValidationError
 from cashdesk.services.context import ServiceContext
 from cashdesk.store.records_models import RecordPosting
-from cashdesk.store.records_search import KIND_STRIDE, RecordKind, split_rowid
+from cashdesk.store.records_search import KIND_STRIDE, RecordKind, search_rowid, split_rowid
 from cashdesk.store.reference_models import (
     AnimalLicenseRow,
     BusinessLicenseRow,
@@ -113,8 +113,8 @@ class LookupService:
                 ranges = []
                 for i, kind in enumerate(sorted(set(kinds))):
                     ranges.append(f"rowid BETWEEN :lo{i} AND :hi{i}")
-                    params[f"lo{i}"] = int(kind) * KIND_STRIDE
-                    params[f"hi{i}"] = (int(kind) + 1) * KIND_STRIDE - 1
+                    params[f"lo{i}"] = search_rowid(kind, 0)
+                    params[f"hi{i}"] = search_rowid(kind, KIND_STRIDE - 1)
                 sql += " AND (" + " OR ".join(ranges) + ")"
             # Index order (kind, then load order): FTS5 stops after `limit` rows, so a
             # one-letter prefix matching 100,000 records costs no more than a rare name.
@@ -145,7 +145,7 @@ class LookupService:
         rowid = s.scalar(
             select(literal_column("rowid")).where(UtilityAccountRow.account_no == stub.account_no)
         )
-        return self._resolve(s, [int(RecordKind.UTILITY) * KIND_STRIDE + int(rowid or 0)], on)
+        return self._resolve(s, [search_rowid(RecordKind.UTILITY, int(rowid or 0))], on)
 
     def _resolve(self, s: Session, rowids: list[int], on: dt.date) -> list[LookupResult]:
         by_kind: dict[RecordKind, list[int]] = {}
@@ -155,7 +155,7 @@ class LookupService:
         found: dict[int, LookupResult] = {}
         for kind, ids in by_kind.items():
             for rowid, result in self._fetch(s, kind, ids, on):
-                found[int(kind) * KIND_STRIDE + rowid] = result
+                found[search_rowid(kind, rowid)] = result
         return [found[r] for r in rowids if r in found]
 
     def _fetch(
