@@ -73,6 +73,7 @@ from cashdesk.domain.search_text import fold
 from cashdesk.domain.tender import TenderKind
 from cashdesk.errors import NotFound, StateError, ValidationError
 from cashdesk.services.context import ServiceContext
+from cashdesk.services.payments import _entry_payload as entry_payload
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import (
     JournalEntry,
@@ -410,8 +411,8 @@ class RecordsService:
             final,
             self._utility_plans(s, final, paid_on),
             self._citation_plans(s, final, paid_on),
+            self._fee_events(s, final),
         )
-        self._fee_events(s, final)
 
     def record_posting(
         self, s: Session, receipt: Receipt, final: FinalReceipt, operator: Operator
@@ -419,11 +420,12 @@ class RecordsService:
         """``payments.posted_hooks``: record what the receipt collected, in its transaction."""
         cached = s.info.pop(_PLANS, None)
         if cached is not None and cached[0] is final:
-            _, utility_plans, citation_plans = cached
+            _, utility_plans, citation_plans, fee_events = cached
         else:  # a hook list without check_posting: compute them here
             paid_on = effective_paid_on(self.ctx)
             utility_plans = self._utility_plans(s, final, paid_on)
             citation_plans = self._citation_plans(s, final, paid_on)
+            fee_events = self._fee_events(s, final)
         for loaded, application in utility_plans:
             number = loaded.account.account_no
             for allocation in application.allocations:
@@ -459,7 +461,7 @@ class RecordsService:
                     amount_cents=total(line.amount for line in lines).cents,
                 )
             )
-        for event in self._fee_events(s, final):
+        for event in fee_events:
             event.fee_paid_receipt_id = receipt.id
         s.flush()
 
@@ -704,20 +706,7 @@ class RecordsService:
                     "reason": reason,
                     "fee_cents": fee.cents,  # an open charge owed by the payer
                     "reopened": list(described),
-                    "journal_entry": {
-                        "id": entry.id,
-                        "kind": entry.kind,
-                        "business_date": today.isoformat(),
-                        "lines": [
-                            {
-                                "account": jl.account,
-                                "debit_cents": jl.debit_cents,
-                                "credit_cents": jl.credit_cents,
-                                "memo": jl.memo,
-                            }
-                            for jl in entry.lines
-                        ],
-                    },
+                    "journal_entry": entry_payload(entry),
                 },
             )
             result = ReturnedCheckResult(
