@@ -35,6 +35,7 @@ from cashdesk.domain.money import Money
 from cashdesk.domain.search_text import query_tokens
 from cashdesk.errors import NotFound, ValidationError
 from cashdesk.services.context import ServiceContext
+from cashdesk.services.records import citation_of, citation_status, utility_status
 from cashdesk.store.records_models import RecordPosting
 from cashdesk.store.records_search import KIND_STRIDE, RecordKind, search_rowid, split_rowid
 from cashdesk.store.reference_models import (
@@ -230,9 +231,7 @@ class LookupService:
                 restored.add(reference)
         out = []
         for a, r in rows:
-            status = a.status
-            if status == "disconnected" and a.account_no in restored:
-                status = "active"
+            status = utility_status(a.status, restored_here=a.account_no in restored)
             open_cents = billed.get(a.account_no, 0) - paid.get(a.account_no, 0)
             out.append(
                 (
@@ -263,23 +262,10 @@ class LookupService:
         )
         out = []
         for c, r in rows:
-            status = c.status
-            if c.citation_no in paid_here:
-                status = "paid, contest pending" if c.status == "contested" else "paid"
+            paid = c.citation_no in paid_here
             amount: Money | None = None
             try:
-                citation = cit.Citation(
-                    citation_no=c.citation_no,
-                    plate=c.plate,
-                    plate_state=c.plate_state,
-                    issue_date=c.issue_date,
-                    violation_code=c.violation_code,
-                    status=cit.CitationStatus.PAID
-                    if c.citation_no in paid_here
-                    else cit.CitationStatus(c.status),
-                    contest_date=c.contest_date,
-                )
-                amount = cit.citation_amount_due(citation, paid_on=on)
+                amount = cit.citation_amount_due(citation_of(c, paid_here=paid), paid_on=on)
             except ValidationError:
                 amount = None  # paid, dismissed, or not payable: the status says why
             v = cit.VIOLATIONS.get(c.violation_code)
@@ -295,7 +281,7 @@ class LookupService:
                             f"{v.description if v else c.violation_code} · "
                             f"issued {c.issue_date:%m/%d/%Y}"
                         ),
-                        status=status,
+                        status=citation_status(c.status, paid_here=paid),
                         amount_due=amount,
                     ),
                 )
