@@ -35,8 +35,9 @@ from cashdesk.domain.money import Money
 from cashdesk.domain.search_text import query_tokens
 from cashdesk.errors import NotFound, ValidationError
 from cashdesk.services.context import ServiceContext
+from cashdesk.services.records import citation_of, citation_status, utility_status
 from cashdesk.store.records_models import RecordPosting
-from cashdesk.store.records_search import KIND_STRIDE, RecordKind, split_rowid
+from cashdesk.store.records_search import KIND_STRIDE, RecordKind, search_rowid, split_rowid
 from cashdesk.store.reference_models import (
     AnimalLicenseRow,
     BusinessLicenseRow,
@@ -113,8 +114,8 @@ class LookupService:
                 ranges = []
                 for i, kind in enumerate(sorted(set(kinds))):
                     ranges.append(f"rowid BETWEEN :lo{i} AND :hi{i}")
-                    params[f"lo{i}"] = int(kind) * KIND_STRIDE
-                    params[f"hi{i}"] = (int(kind) + 1) * KIND_STRIDE - 1
+                    params[f"lo{i}"] = search_rowid(kind, 0)
+                    params[f"hi{i}"] = search_rowid(kind, KIND_STRIDE - 1)
                 sql += " AND (" + " OR ".join(ranges) + ")"
             # Index order (kind, then load order): FTS5 stops after `limit` rows, so a
             # one-letter prefix matching 100,000 records costs no more than a rare name.
@@ -145,7 +146,7 @@ class LookupService:
         rowid = s.scalar(
             select(literal_column("rowid")).where(UtilityAccountRow.account_no == stub.account_no)
         )
-        return self._resolve(s, [int(RecordKind.UTILITY) * KIND_STRIDE + int(rowid or 0)], on)
+        return self._resolve(s, [search_rowid(RecordKind.UTILITY, int(rowid or 0))], on)
 
     def _resolve(self, s: Session, rowids: list[int], on: dt.date) -> list[LookupResult]:
         by_kind: dict[RecordKind, list[int]] = {}
@@ -155,7 +156,7 @@ class LookupService:
         found: dict[int, LookupResult] = {}
         for kind, ids in by_kind.items():
             for rowid, result in self._fetch(s, kind, ids, on):
-                found[int(kind) * KIND_STRIDE + rowid] = result
+                found[search_rowid(kind, rowid)] = result
         return [found[r] for r in rowids if r in found]
 
     def _fetch(
@@ -230,9 +231,7 @@ class LookupService:
                 restored.add(reference)
         out = []
         for a, r in rows:
-            status = a.status
-            if status == "disconnected" and a.account_no in restored:
-                status = "active"
+            status = utility_status(a.status, restored_here=a.account_no in restored)
             open_cents = billed.get(a.account_no, 0) - paid.get(a.account_no, 0)
             out.append(
                 (
@@ -263,23 +262,10 @@ class LookupService:
         )
         out = []
         for c, r in rows:
-            status = c.status
-            if c.citation_no in paid_here:
-                status = "paid, contest pending" if c.status == "contested" else "paid"
+            paid = c.citation_no in paid_here
             amount: Money | None = None
             try:
-                citation = cit.Citation(
-                    citation_no=c.citation_no,
-                    plate=c.plate,
-                    plate_state=c.plate_state,
-                    issue_date=c.issue_date,
-                    violation_code=c.violation_code,
-                    status=cit.CitationStatus.PAID
-                    if c.citation_no in paid_here
-                    else cit.CitationStatus(c.status),
-                    contest_date=c.contest_date,
-                )
-                amount = cit.citation_amount_due(citation, paid_on=on)
+                amount = cit.citation_amount_due(citation_of(c, paid_here=paid), paid_on=on)
             except ValidationError:
                 amount = None  # paid, dismissed, or not payable: the status says why
             v = cit.VIOLATIONS.get(c.violation_code)
@@ -295,7 +281,7 @@ class LookupService:
                             f"{v.description if v else c.violation_code} · "
                             f"issued {c.issue_date:%m/%d/%Y}"
                         ),
-                        status=status,
+                        status=citation_status(c.status, paid_here=paid),
                         amount_due=amount,
                     ),
                 )

@@ -73,6 +73,7 @@ from cashdesk.domain.search_text import fold
 from cashdesk.domain.tender import TenderKind
 from cashdesk.errors import NotFound, StateError, ValidationError
 from cashdesk.services.context import ServiceContext
+from cashdesk.services.payments import _entry_payload as entry_payload
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import (
     JournalEntry,
@@ -116,6 +117,33 @@ def _live() -> ColumnElement[bool]:
     return RecordPosting.reversed_at.is_(None)
 
 
+def utility_status(cached: str, *, restored_here: bool) -> str:
+    """A disconnected account whose service a live posting here restored is active."""
+    if cached == util.AccountStatus.DISCONNECTED and restored_here:
+        return util.AccountStatus.ACTIVE.value
+    return cached
+
+
+def citation_of(row: CitationRow, *, paid_here: bool) -> cit.Citation:
+    """The cached citation, paid when a live posting here paid it."""
+    return cit.Citation(
+        citation_no=row.citation_no,
+        plate=row.plate,
+        plate_state=row.plate_state,
+        issue_date=row.issue_date,
+        violation_code=row.violation_code,
+        status=cit.CitationStatus.PAID if paid_here else cit.CitationStatus(row.status),
+        contest_date=row.contest_date,
+    )
+
+
+def citation_status(cached: str, *, paid_here: bool) -> str:
+    """The status shown: a contested citation paid here stays contested centrally."""
+    if not paid_here:
+        return cached
+    return "paid, contest pending" if cached == cit.CitationStatus.CONTESTED else "paid"
+
+
 @dataclass(frozen=True, slots=True)
 class LoadedAccount:
     account: util.UtilityAccount
@@ -142,16 +170,14 @@ def load_utility(s: Session, account_no: str) -> LoadedAccount:
             .group_by(RecordPosting.kind)
         )
     }
-    restored = recorded.get("utility_restore", (0, 0))[0]
-    status = row.status
-    if status == util.AccountStatus.DISCONNECTED and restored:
-        status = util.AccountStatus.ACTIVE
     account = util.UtilityAccount(
         account_no=row.account_no,
         name=row.name,
         service_address=row.service_address,
         mailing_address=row.mailing_address,
-        status=util.AccountStatus(status),
+        status=util.AccountStatus(
+            utility_status(row.status, restored_here="utility_restore" in recorded)
+        ),
     )
     paid = (
         select(
@@ -209,15 +235,7 @@ def load_citation(s: Session, number: str) -> cit.Citation:
             _live(),
         )
     )
-    return cit.Citation(
-        citation_no=row.citation_no,
-        plate=row.plate,
-        plate_state=row.plate_state,
-        issue_date=row.issue_date,
-        violation_code=row.violation_code,
-        status=cit.CitationStatus.PAID if paid_here else cit.CitationStatus(row.status),
-        contest_date=row.contest_date,
-    )
+    return citation_of(row, paid_here=bool(paid_here))
 
 
 def returned_check_list(s: Session, routing: str) -> ReturnedCheckList:
@@ -371,9 +389,7 @@ class RecordsService:
             lines = cit.citation_due(c, paid_on=paid_on)
         except ValidationError as err:
             refusal = str(err)
-        status = c.status.value
-        if c.status is cit.CitationStatus.PAID and cached_status == "contested":
-            status = "paid, contest pending"
+        status = citation_status(cached_status, paid_here=c.status is cit.CitationStatus.PAID)
         v = cit.VIOLATIONS.get(c.violation_code)
         return CitationView(
             citation_no=c.citation_no,
@@ -410,8 +426,8 @@ class RecordsService:
             final,
             self._utility_plans(s, final, paid_on),
             self._citation_plans(s, final, paid_on),
+            self._fee_events(s, final),
         )
-        self._fee_events(s, final)
 
     def record_posting(
         self, s: Session, receipt: Receipt, final: FinalReceipt, operator: Operator
@@ -419,11 +435,12 @@ class RecordsService:
         """``payments.posted_hooks``: record what the receipt collected, in its transaction."""
         cached = s.info.pop(_PLANS, None)
         if cached is not None and cached[0] is final:
-            _, utility_plans, citation_plans = cached
+            _, utility_plans, citation_plans, fee_events = cached
         else:  # a hook list without check_posting: compute them here
             paid_on = effective_paid_on(self.ctx)
             utility_plans = self._utility_plans(s, final, paid_on)
             citation_plans = self._citation_plans(s, final, paid_on)
+            fee_events = self._fee_events(s, final)
         for loaded, application in utility_plans:
             number = loaded.account.account_no
             for allocation in application.allocations:
@@ -459,7 +476,7 @@ class RecordsService:
                     amount_cents=total(line.amount for line in lines).cents,
                 )
             )
-        for event in self._fee_events(s, final):
+        for event in fee_events:
             event.fee_paid_receipt_id = receipt.id
         s.flush()
 
@@ -704,20 +721,7 @@ class RecordsService:
                     "reason": reason,
                     "fee_cents": fee.cents,  # an open charge owed by the payer
                     "reopened": list(described),
-                    "journal_entry": {
-                        "id": entry.id,
-                        "kind": entry.kind,
-                        "business_date": today.isoformat(),
-                        "lines": [
-                            {
-                                "account": jl.account,
-                                "debit_cents": jl.debit_cents,
-                                "credit_cents": jl.credit_cents,
-                                "memo": jl.memo,
-                            }
-                            for jl in entry.lines
-                        ],
-                    },
+                    "journal_entry": entry_payload(entry),
                 },
             )
             result = ReturnedCheckResult(

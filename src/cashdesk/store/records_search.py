@@ -65,14 +65,18 @@ def split_rowid(value: int) -> tuple[RecordKind, int]:
     return RecordKind(kind), rowid
 
 
+def _body(values: Iterable[object]) -> str:
+    return fold(" ".join(str(v or "") for v in values))
+
+
+_INSERT = text("INSERT INTO record_search(rowid, body) VALUES (:rowid, :body)")
+
+
 def _documents(s: Session, kind: RecordKind) -> Iterable[dict[str, object]]:
     table, columns = SOURCES[kind]
     rows = s.execute(text(f"SELECT rowid, {', '.join(columns)} FROM {table}"))
     for rowid, *values in rows:
-        yield {
-            "rowid": search_rowid(kind, rowid),
-            "body": fold(" ".join(str(v or "") for v in values)),
-        }
+        yield {"rowid": search_rowid(kind, rowid), "body": _body(values)}
 
 
 def rebuild_search_index(s: Session) -> int:
@@ -81,11 +85,10 @@ def rebuild_search_index(s: Session) -> int:
     # A contentless table cannot delete a row without its old text; delete-all needs none.
     s.execute(text("INSERT INTO record_search(record_search) VALUES ('delete-all')"))
     count = 0
-    insert = text("INSERT INTO record_search(rowid, body) VALUES (:rowid, :body)")
     for kind in RecordKind:
         docs = list(_documents(s, kind))
         if docs:
-            s.execute(insert, docs)
+            s.execute(_INSERT, docs)
         count += len(docs)
     return count
 
@@ -98,13 +101,8 @@ def rebuild_search_index(s: Session) -> int:
 # attributes' history while the flush runs.
 
 
-def _body(values: Iterable[object]) -> str:
-    return fold(" ".join(str(v or "") for v in values))
-
-
 def _index_after_write(kind: RecordKind) -> tuple[Any, Any]:
     columns = SOURCES[kind][1]
-    insert = text("INSERT INTO record_search(rowid, body) VALUES (:rowid, :body)")
     forget = text(
         "INSERT INTO record_search(record_search, rowid, body) VALUES ('delete', :rowid, :body)"
     )
@@ -119,7 +117,7 @@ def _index_after_write(kind: RecordKind) -> tuple[Any, Any]:
 
     def after_insert(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
         body = _body(getattr(target, c) for c in columns)
-        connection.execute(insert, {"rowid": rowid_of(connection, mapper, target), "body": body})
+        connection.execute(_INSERT, {"rowid": rowid_of(connection, mapper, target), "body": body})
 
     def after_update(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
         state = inspect(target)
@@ -136,7 +134,7 @@ def _index_after_write(kind: RecordKind) -> tuple[Any, Any]:
         rowid = rowid_of(connection, mapper, target)
         connection.execute(forget, {"rowid": rowid, "body": _body(old)})
         connection.execute(
-            insert, {"rowid": rowid, "body": _body(getattr(target, c) for c in columns)}
+            _INSERT, {"rowid": rowid, "body": _body(getattr(target, c) for c in columns)}
         )
 
     return after_insert, after_update

@@ -166,7 +166,8 @@ class LookupDialog(QDialog):
         if found:
             self.table.setCurrentIndex(self.model.index(0, 0))
             self.state.setText(
-                f"{len(found)} found" + (" (the first 20; type more)" if len(found) >= 20 else "")
+                f"{len(found)} found"
+                + (f" (the first {RESULT_LIMIT}; type more)" if len(found) >= RESULT_LIMIT else "")
             )
         else:
             self.detail.clear()

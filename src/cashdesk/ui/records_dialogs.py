@@ -107,10 +107,8 @@ class UtilityPaymentDialog(CounterForm):
         self.items_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.body.insertWidget(1, self.items_view, 1)
         self._show_items({})
-        default = view.open_balance if view.open_balance else view.past_due
-        if view.max_payment is not None:
-            default = view.max_payment
-        self.set_text("amount", default.plain() if default else "")
+        # The open balance (past due is part of it; a closed account's max_payment is it).
+        self.set_text("amount", view.open_balance.plain() if view.open_balance else "")
         if "restore" in self.inputs:
             restore = self.inputs["restore"]
             assert isinstance(restore, QCheckBox)
@@ -190,7 +188,7 @@ class ReturnedCheckDialog(FormDialog):
     ) -> None:
         super().__init__(
             parent,
-            title="Returned check (Ctrl+R)",
+            title="Returned check (Ctrl+N)",
             heading="Returned check (NSF)",
             confirm_text="Process returned check",
             fields=(
