@@ -51,8 +51,10 @@ from cashdesk.services.day_reports import (
     DepositSlip,
     build_day_journal,
     chain_root,
+    charge_lines,
     count_variances,
     current_count,
+    day_receipts,
     deposit_slip,
     expected_for,
     listed_items,
@@ -562,7 +564,8 @@ class BalancingService:
                 if row.status not in {SessionState.APPROVED, SessionState.DEPOSITED}
             ]
             check_day_closable(unsettled)
-            journal = build_day_journal(self.ctx, s, day)
+            receipts = day_receipts(s, ws, day)  # read once: the journal and the Z report
+            journal = build_day_journal(self.ctx, s, day, charge_lines(receipts))
             entry = JournalEntry(
                 kind="day",
                 workstation_id=ws,
@@ -583,7 +586,7 @@ class BalancingService:
                 )
             )
             s.flush()
-            report = self.reports.build(s, day, "Z", operator)
+            report = self.reports.build(s, day, "Z", operator, receipts)
             self.ctx.audit(
                 s,
                 action="day_close",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -334,6 +334,39 @@ def count_variances(count: DrawerCountRow) -> tuple[TenderVariance, ...]:
     )
 
 
+def day_receipts(s: Session, workstation_id: str, day: dt.date) -> list[Receipt]:
+    """Every receipt of the date (posted and voided) with what the day reports read of it."""
+    return list(
+        s.scalars(
+            select(Receipt)
+            .where(Receipt.workstation_id == workstation_id, Receipt.business_date == day)
+            .options(
+                selectinload(Receipt.lines),
+                selectinload(Receipt.tenders),
+                selectinload(Receipt.cashier),
+                selectinload(Receipt.voided_by),
+            )
+            .order_by(Receipt.seq)
+        )
+    )
+
+
+def charge_lines(receipts: Iterable[Receipt]) -> list[ChargeLine]:
+    """The charge lines of the posted receipts among ``receipts``, in their order."""
+    return [
+        ChargeLine(
+            code=line.code,
+            description=line.description,
+            amount=Money(cents=line.amount_cents),
+            gl_account=line.gl_account,
+            reference=line.reference,
+        )
+        for r in receipts
+        if r.status == "posted"
+        for line in r.lines
+    ]
+
+
 def receipt_charge_lines(s: Session, workstation_id: str, day: dt.date) -> list[ChargeLine]:
     receipts = s.scalars(
         select(Receipt)
@@ -345,21 +378,14 @@ def receipt_charge_lines(s: Session, workstation_id: str, day: dt.date) -> list[
         .options(selectinload(Receipt.lines))
         .order_by(Receipt.seq)
     )
-    return [
-        ChargeLine(
-            code=line.code,
-            description=line.description,
-            amount=Money(cents=line.amount_cents),
-            gl_account=line.gl_account,
-            reference=line.reference,
-        )
-        for r in receipts
-        for line in r.lines
-    ]
+    return charge_lines(receipts)
 
 
-def build_day_journal(ctx: ServiceContext, s: Session, day: dt.date) -> DayJournal:
-    """The day's entry from what is stored now (provisional until every drawer is counted)."""
+def build_day_journal(
+    ctx: ServiceContext, s: Session, day: dt.date, lines: Sequence[ChargeLine] | None = None
+) -> DayJournal:
+    """The day's entry from what is stored now (provisional until every drawer is counted).
+    ``lines``: the day's charge lines when the caller has read the receipts already."""
     over_short: list[SessionOverShort] = []
     funds: list[ChangeFundMovement] = []
     for row in s.scalars(
@@ -388,7 +414,9 @@ def build_day_journal(ctx: ServiceContext, s: Session, day: dt.date) -> DayJourn
                     returned=change_fund_returned(bank, Money(cents=count.cash_cents)),
                 )
             )
-    return day_journal(receipt_charge_lines(s, ctx.workstation_id, day), over_short, funds)
+    if lines is None:
+        lines = receipt_charge_lines(s, ctx.workstation_id, day)
+    return day_journal(lines, over_short, funds)
 
 
 def stored_journal(s: Session, entry_id: str) -> tuple[JournalLine, ...]:
@@ -461,14 +489,14 @@ class DayReportService:
         """The daily cash report of a date: provisional until the day is closed."""
         operator.require(Permission.RUN_REPORTS)
         with self.ctx.sessions() as s:
-            return self._build(s, business_date, "daily", operator)
+            return self.build(s, business_date, "daily", operator)
 
     def x_report(self, operator: Operator, business_date: dt.date | None = None) -> DayReport:
         """Mid-day figures; reads only (nothing is counted, closed or written)."""
         operator.require(Permission.RUN_REPORTS)
         with self.ctx.sessions() as s:
             day = business_date or business_date_for(s, self.ctx, self.ctx.now())
-            return self._build(s, day, "X", operator)
+            return self.build(s, day, "X", operator)
 
     def z_report(self, operator: Operator, business_date: dt.date) -> DayReport:
         """The close's report of a closed date (the day close returns it too)."""
@@ -478,7 +506,7 @@ class DayReportService:
                 raise StateError(
                     f"{business_date:%Y-%m-%d} is not closed: run an X report, or close the day."
                 )
-            return self._build(s, business_date, "Z", operator)
+            return self.build(s, business_date, "Z", operator)
 
     def deposit_slips(self, operator: Operator, business_date: dt.date) -> list[DepositSlip]:
         operator.require(Permission.RUN_REPORTS)
@@ -522,24 +550,18 @@ class DayReportService:
         )
         return [deposit_slip(self.ctx, s, row) for row in rows]
 
-    def build(self, s: Session, day: dt.date, kind: str, viewer: Operator | None) -> DayReport:
-        return self._build(s, day, kind, viewer)
-
-    def _build(self, s: Session, day: dt.date, kind: str, viewer: Operator | None) -> DayReport:
+    def build(
+        self,
+        s: Session,
+        day: dt.date,
+        kind: str,
+        viewer: Operator | None,
+        receipts: list[Receipt] | None = None,
+    ) -> DayReport:
+        """The report of ``day``; ``receipts``: its ``day_receipts`` if read already."""
         ws = self.ctx.workstation_id
-        receipts = list(
-            s.scalars(
-                select(Receipt)
-                .where(Receipt.workstation_id == ws, Receipt.business_date == day)
-                .options(
-                    selectinload(Receipt.lines),
-                    selectinload(Receipt.tenders),
-                    selectinload(Receipt.cashier),
-                    selectinload(Receipt.voided_by),
-                )
-                .order_by(Receipt.seq)
-            )
-        )
+        if receipts is None:
+            receipts = day_receipts(s, ws, day)
         posted = [r for r in receipts if r.status == "posted"]
         voided = [r for r in receipts if r.status == "voided"]
         codes = {c.code: c for c in s.scalars(select(RevenueCodeRow))}
@@ -612,7 +634,7 @@ class DayReportService:
         if closed is not None:
             journal = stored_journal(s, closed.journal_entry_id)
         else:
-            journal = build_day_journal(self.ctx, s, day).lines
+            journal = build_day_journal(self.ctx, s, day, charge_lines(posted)).lines
         card_batches = Money.zero()
         for row in sessions_of_day(s, ws, day):
             count = current_count(s, row.id)

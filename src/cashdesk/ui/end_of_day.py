@@ -8,7 +8,7 @@ and the refusal is shown here in their words.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -170,7 +170,28 @@ class EndOfDayPage(QWidget):
             return None
         return self.report.sessions[row]
 
-    def _dialog(self, dialog: WorkDialog, done: Callable[[Any], None]) -> None:
+    def _work(
+        self,
+        *,
+        title: str,
+        heading: str,
+        confirm_text: str,
+        fields: Sequence[FormField],
+        work: Callable[[dict[str, str]], Any],
+        done: Callable[[Any], None],
+    ) -> None:
+        """Ask in a dialog, run ``work`` with its values in the background, then ``done``."""
+        self.error.clear_message()
+        dialog = WorkDialog(
+            self,
+            self.background,
+            title=title,
+            heading=heading,
+            confirm_text=confirm_text,
+            fields=fields,
+            work=work,
+        )
+
         def finished() -> None:
             if dialog.result is not None:
                 done(dialog.result)
@@ -185,52 +206,43 @@ class EndOfDayPage(QWidget):
         operator, figures = self.operator, self._selected()
         if operator is None or figures is None:
             return
-        self.error.clear_message()
         balancing = self.desk.balancing
-        dialog = WorkDialog(
-            self,
-            self.background,
+        self._work(
             title="Sign off",
             heading=f"Sign off {figures.label}: {describe(figures.over_short or Money.zero())}",
             confirm_text="Sign off",
             fields=(REASON,),
             work=lambda v: balancing.approve(operator, figures.id, reason=v["reason"]),
+            done=lambda _r: self._done(f"{figures.label} signed off."),
         )
-        self._dialog(dialog, lambda _r: self._done(f"{figures.label} signed off."))
 
     def reopen(self) -> None:
         operator, figures = self.operator, self._selected()
         if operator is None or figures is None:
             return
-        self.error.clear_message()
         balancing = self.desk.balancing
-        dialog = WorkDialog(
-            self,
-            self.background,
+        self._work(
             title="Reopen drawer",
             heading=f"Reopen {figures.label}: its count is set aside",
             confirm_text="Reopen",
             fields=(REASON,),
             work=lambda v: balancing.reopen(operator, figures.id, reason=v["reason"]),
+            done=lambda _r: self._done(f"{figures.label} reopened: count it again."),
         )
-        self._dialog(dialog, lambda _r: self._done(f"{figures.label} reopened: count it again."))
 
     def deposit(self) -> None:
         operator = self.operator
         if operator is None:
             return
-        self.error.clear_message()
         balancing = self.desk.balancing
-        dialog = WorkDialog(
-            self,
-            self.background,
+        self._work(
             title="Deposit",
             heading="Deposit bag for the approved drawers",
             confirm_text="Prepare deposit",
             fields=(FormField("bag", "&Bag number", hints=("bag",), max_length=20),),
             work=lambda v: balancing.deposit(operator, bag_number=v["bag"]),
+            done=lambda slip: self._done(slip_text(slip)),
         )
-        self._dialog(dialog, lambda slip: self._done(slip_text(slip)))
 
     def close_day(self) -> None:
         operator = self.operator

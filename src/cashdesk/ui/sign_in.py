@@ -1,4 +1,4 @@
-"""Signing in and opening the drawer: the two pages before the payment page."""
+"""Signing in: the page before the drawer and payment pages."""
 
 from __future__ import annotations
 
@@ -6,10 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLayout, QVBoxLayout, QWidget
 
 from cashdesk.app import DEMO_PASSWORD, DEMO_USERS, Cashdesk
-from cashdesk.domain.money import Money
 from cashdesk.domain.roles import Operator
-from cashdesk.errors import CashdeskError
-from cashdesk.services.drawers import DrawerInfo
 from cashdesk.ui.operations import Background
 from cashdesk.ui.receipts import failure_text
 from cashdesk.ui.widgets import MessageLabel, button, label, line_edit, refocus
@@ -107,58 +104,3 @@ class SignInPage(_Page):
         self.error.show_message(failure_text(error))
         self.password.clear()
         refocus(self.password)
-
-
-class OpenDrawerPage(_Page):
-    """The cashier confirms the starting bank they counted (Enter)."""
-
-    drawer_opened = Signal(object)  # DrawerInfo
-
-    def __init__(self, desk: Cashdesk) -> None:
-        super().__init__()
-        self.desk = desk
-        self.operator: Operator | None = None
-        self.greeting = label(role="title")
-        self.greeting.setWordWrap(True)
-        self.note = label(role="hint")
-        self.note.setWordWrap(True)
-        self.note.setAccessibleName("Drawer note")
-        self.bank = line_edit("Starting bank", money=True)
-        self.bank.setMaxLength(16)
-        self.bank.returnPressed.connect(self.open_drawer)
-        self.error = MessageLabel("Drawer problem")
-        self.open_button = button("Open drawer   Enter", "Open drawer", primary=True)
-        self.open_button.clicked.connect(self.open_drawer)
-        form = QFormLayout()
-        form.addRow(label("Starting &bank", buddy=self.bank), self.bank)
-        self._place(self.greeting, self.note, form, self.error, self.open_button)
-
-    def start(self, operator: Operator, current: DrawerInfo | None) -> None:
-        self.operator = operator
-        self.greeting.setText(f"Open the drawer, {operator.full_name}")
-        self.bank.setText(self.desk.ctx.config.drawer.starting_bank.plain())
-        self.bank.selectAll()
-        self.error.clear_message()
-        if current is not None:
-            self.note.setText(
-                f"Drawer {current.drawer} is open for {current.cashier_name}. Today's receipts: "
-                "F9. Sign out: Ctrl+L."
-            )
-        else:
-            self.note.setText(
-                "Count the starting bank; correct the amount if it differs, then press Enter."
-            )
-        if self.isVisible():
-            refocus(self.bank)
-
-    def open_drawer(self) -> None:
-        if self.operator is None:
-            return
-        try:
-            bank = Money.parse(self.bank.text(), field="Starting bank")
-            info = self.desk.drawers.open_drawer(self.operator, opening_bank=bank)
-        except CashdeskError as err:
-            self.error.show_message(str(err))
-            self.bank.selectAll()
-            return
-        self.drawer_opened.emit(info)
