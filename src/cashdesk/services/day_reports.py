@@ -427,15 +427,7 @@ def stored_journal(s: Session, entry_id: str) -> tuple[JournalLine, ...]:
     )
     if entry is None:
         raise NotFound("The day's journal entry is missing.")
-    return tuple(
-        JournalLine(
-            account=jl.account,
-            debit=Money(cents=jl.debit_cents),
-            credit=Money(cents=jl.credit_cents),
-            memo=jl.memo,
-        )
-        for jl in entry.lines
-    )
+    return tuple(jl.journal_line() for jl in entry.lines)
 
 
 def deposit_slip(ctx: ServiceContext, s: Session, row: DepositRow) -> DepositSlip:

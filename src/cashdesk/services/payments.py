@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from cashdesk import events
 from cashdesk.devices.document import ReceiptDocument, render_text
-from cashdesk.domain.gl import JournalLine, distribute, reverse
+from cashdesk.domain.gl import distribute, reverse
 from cashdesk.domain.money import Money
 from cashdesk.domain.privacy import redact_pans, shown_account
 from cashdesk.domain.receipt import FinalReceipt, ReceiptDraft
@@ -116,11 +116,11 @@ def _receipt_payload(r: Receipt, entry: JournalEntry) -> dict[str, object]:
             }
             for t in r.tenders
         ],
-        "journal_entry": _entry_payload(entry),
+        "journal_entry": entry_payload(entry),
     }
 
 
-def _entry_payload(entry: JournalEntry) -> dict[str, object]:
+def entry_payload(entry: JournalEntry) -> dict[str, object]:
     return {
         "id": entry.id,
         "kind": entry.kind,
@@ -446,15 +446,7 @@ class PaymentService:
                     action=OverrideAction.VOID,
                     subject=row.number,
                 )
-            lines = tuple(
-                JournalLine(
-                    account=jl.account,
-                    debit=Money(cents=jl.debit_cents),
-                    credit=Money(cents=jl.credit_cents),
-                    memo=jl.memo,
-                )
-                for jl in original.lines
-            )
+            lines = tuple(jl.journal_line() for jl in original.lines)
             row.status = "voided"
             row.voided_at = now
             row.voided_by_id = operator.user_id
@@ -497,7 +489,7 @@ class PaymentService:
                     "voided_by": operator.username,
                     "approved_by": approval.approver_username if approval else operator.username,
                     "reason": reason,
-                    "journal_entry": _entry_payload(entry),
+                    "journal_entry": entry_payload(entry),
                 },
             )
             summary = self._summary(row)

@@ -57,7 +57,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from cashdesk.domain import citation as cit
 from cashdesk.domain import utility as util
-from cashdesk.domain.gl import JournalLine, reverse
+from cashdesk.domain.gl import reverse
 from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.money import Money, total
 from cashdesk.domain.receipt import FinalReceipt
@@ -73,7 +73,7 @@ from cashdesk.domain.search_text import fold
 from cashdesk.domain.tender import TenderKind
 from cashdesk.errors import NotFound, StateError, ValidationError
 from cashdesk.services.context import ServiceContext
-from cashdesk.services.payments import _entry_payload as entry_payload
+from cashdesk.services.payments import entry_payload
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import (
     JournalEntry,
@@ -614,15 +614,7 @@ class RecordsService:
             )
             if original is None:
                 raise StateError(f"Receipt {receipt.number} has no journal entry to reverse.")
-            reversing = reverse(
-                JournalLine(
-                    account=jl.account,
-                    debit=Money(cents=jl.debit_cents),
-                    credit=Money(cents=jl.credit_cents),
-                    memo=jl.memo,
-                )
-                for jl in original.lines
-            )
+            reversing = reverse(jl.journal_line() for jl in original.lines)
             entry = JournalEntry(
                 id=new_uuid(),
                 kind="nsf",

@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from cashdesk.domain.gl import JournalLine
+from cashdesk.domain.money import Money
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -257,6 +258,15 @@ class JournalLineRow(Base):
     debit_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     credit_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     memo: Mapped[str] = mapped_column(String(200), default="")
+
+    def journal_line(self) -> JournalLine:
+        """This row as the domain's journal line (amounts back to Money)."""
+        return JournalLine(
+            account=self.account,
+            debit=Money(cents=self.debit_cents),
+            credit=Money(cents=self.credit_cents),
+            memo=self.memo,
+        )
 
     __table_args__ = (
         CheckConstraint(
