@@ -17,6 +17,7 @@ from cashdesk.devices.factory import build_devices
 from cashdesk.domain.privacy import refuse_card_numbers
 from cashdesk.domain.roles import Role
 from cashdesk.events import EventBus
+from cashdesk.outputs import protect_file, protect_store
 from cashdesk.resources import city_dir
 from cashdesk.services.approvals import ApprovalService
 from cashdesk.services.audit import AuditService
@@ -126,6 +127,8 @@ def open_cashdesk(
             "Set [store] path in the workstation config to a folder cashdesk may write to.",
             reason="cannot_open",
         ) from err
+    protect_store(path)  # no export may be written over it (cashdesk.outputs)
+    protect_file(config.source)
     lock = InstanceLock(path) if single_instance else None
     unclean = lock.acquire() if lock is not None else False
     engine = make_engine(path)

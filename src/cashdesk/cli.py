@@ -34,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
         "last log lines) to a zip and exit",
     )
     parser.add_argument("--out", type=Path, help="with --diagnostics: the zip to write")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the file if it exists (never the store, its backups or the config)",
+    )
     sub = parser.add_subparsers(dest="command")
     launch = sub.add_parser("launch", help="open the cashdesk window (the default)")
     launch.set_defaults(handler=_launch)
@@ -46,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     log_file = configure_logging()
     handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", _launch)
+    _protect_own_files(args)
     if args.diagnostics:
         handler = _diagnostics
     try:
@@ -103,10 +109,21 @@ def configure_logging() -> Path | None:
     return folder / LOG_NAME
 
 
+def _protect_own_files(args: argparse.Namespace) -> None:
+    """No ``--out`` may name the store or the config (see cashdesk.outputs)."""
+    from cashdesk.config import default_config_path, default_db_path
+    from cashdesk.outputs import protect_file, protect_store
+
+    protect_store(default_db_path())
+    if args.db is not None:
+        protect_store(args.db)
+    protect_file(args.config or default_config_path())
+
+
 def _diagnostics(args: argparse.Namespace) -> int:
     from cashdesk.diagnostics import write_bundle
 
-    path = write_bundle(config_path=args.config, db_path=args.db, out=args.out)
+    path = write_bundle(config_path=args.config, db_path=args.db, out=args.out, force=args.force)
     print(f"cashdesk: diagnostics written to {path}")
     return 0
 

@@ -46,6 +46,11 @@ def register(sub: Any) -> None:
     export.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
     export.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
     export.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the file if it exists (never the store, its backups or the config)",
+    )
     add_user_flag(export)
     export.set_defaults(handler=_export)
 
@@ -104,7 +109,7 @@ def _list(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     with opened_desk(args) as desk:
         result = desk.audit.export_csv(
-            sign_in(desk, args), args.out, start=args.start, end=args.end
+            sign_in(desk, args), args.out, start=args.start, end=args.end, force=args.force
         )
     print(f"{result.rows} entries written to {result.path} (sha256 {result.sha256})")
     return 0

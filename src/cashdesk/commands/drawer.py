@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from cashdesk.commands.common import opened_desk
 from cashdesk.commands.credentials import sign_in_as
+from cashdesk.outputs import atomic_output, write_output
 
 if TYPE_CHECKING:
     pass
@@ -29,6 +30,11 @@ def _date(text: str) -> dt.date:
 def _common(parser: Any) -> None:
     parser.add_argument("--date", type=_date, required=True, help="business date, YYYY-MM-DD")
     parser.add_argument("--out", type=Path, required=True, help="the file to write")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the file if it exists (never the store, its backups or the config)",
+    )
     parser.add_argument("--user", required=True, help="who runs it (a lead, admin or auditor)")
 
 
@@ -53,8 +59,7 @@ def _export_journal(args: argparse.Namespace) -> int:
         operator = sign_in_as(desk, args.user)
         export = desk.day_reports.journal(operator, args.date)
     text = journal_csv(export) if args.format == "csv" else journal_beancount(export)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
+    write_output(args.out, text, force=args.force)
     state = "PROVISIONAL (the day is not closed)" if export.provisional else "closed"
     print(f"{len(export.lines)} journal lines for {args.date} ({state}) written to {args.out}")
     return 0
@@ -77,7 +82,9 @@ def _report(args: argparse.Namespace) -> int:
                 out = (
                     args.out if i == 0 else args.out.with_stem(f"{args.out.stem}-{slip.bag_number}")
                 )
-                paths.append(render_deposit_slip(slip, out))
+                with atomic_output(out, force=args.force) as tmp:
+                    render_deposit_slip(slip, tmp)
+                paths.append(out)
         else:
             if kind == "daily":
                 report = desk.day_reports.daily(operator, args.date)
@@ -85,7 +92,9 @@ def _report(args: argparse.Namespace) -> int:
                 report = desk.day_reports.x_report(operator, args.date)
             else:
                 report = desk.day_reports.z_report(operator, args.date)
-            paths = [render_day_report(report, args.out)]
+            with atomic_output(args.out, force=args.force) as tmp:
+                render_day_report(report, tmp)
+            paths = [args.out]
     for path in paths:
         print(f"written {path}")
     return 0

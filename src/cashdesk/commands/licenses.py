@@ -188,6 +188,11 @@ def register(sub: Any) -> None:
     reg.add_argument("--from", dest="start", type=_date, required=True, metavar="DATE")
     reg.add_argument("--to", dest="end", type=_date, required=True, metavar="DATE")
     reg.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.csv")
+    reg.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the file if it exists (never the store, its backups or the config)",
+    )
     reg.add_argument("--kind", choices=["business", "animal"], help="default: both")
     reg.add_argument("--user", required=True, help="who runs it (lead, admin or auditor)")
     reg.set_defaults(handler=_register)
@@ -209,7 +214,12 @@ def _register(args: argparse.Namespace) -> int:
     with opened_desk(args) as desk:
         operator = sign_in_as(desk, args.user)
         count = desk.licenses.write_license_register(
-            operator, start=args.start, end=args.end, out=args.out, kind=args.kind
+            operator,
+            start=args.start,
+            end=args.end,
+            out=args.out,
+            kind=args.kind,
+            force=args.force,
         )
     print(f"{count} licenses written to {args.out}")
     return 0

@@ -8,9 +8,9 @@ postings balance; a provisional day is flagged "!" rather than "*".
 
 from __future__ import annotations
 
-import csv
 import io
 
+from cashdesk.outputs import csv_writer
 from cashdesk.services.day_reports import JournalExport
 
 CSV_HEADER = ("date", "journal_id", "account", "debit", "credit", "description")
@@ -25,7 +25,7 @@ ROOTS = {
 
 def journal_csv(export: JournalExport) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for line in export.lines:
         writer.writerow(

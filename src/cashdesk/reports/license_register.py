@@ -7,7 +7,6 @@ that was later voided is listed with status "voided" and left out of the totals.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from cashdesk.domain.calendar import long_date
 from cashdesk.domain.money import Money, total
+from cashdesk.outputs import csv_writer
 from cashdesk.reports.license_certificate import FONT, FONT_BOLD, register_fonts
 
 
@@ -71,7 +71,7 @@ CSV_HEADER = (
 
 def register_csv(entries: Sequence[RegisterEntry]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for e in entries:
         writer.writerow(

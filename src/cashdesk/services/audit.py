@@ -7,11 +7,9 @@ CSV; an export is itself audited. Browsing writes nothing.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ from cashdesk.config import Config
 from cashdesk.domain.audit_chain import ChainLink, ChainReport, verify_chain
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import ValidationError
+from cashdesk.outputs import OutputRefused, atomic_output, csv_writer
 from cashdesk.services.context import ServiceContext
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import AuditEntry, User
@@ -65,12 +64,6 @@ class AuditExport:
     path: Path
     rows: int
     sha256: str
-
-
-def _cell(value: str) -> str:
-    # A spreadsheet would run a cell starting with these as a formula (CSV injection); a
-    # leading apostrophe keeps it text. Payer names and reasons are typed by people.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _masked_url(url: str) -> str:
@@ -157,31 +150,39 @@ class AuditService:
 
     # -- export -------------------------------------------------------------------------
     def export_csv(
-        self, operator: Operator, path: Path, *, start: dt.date, end: dt.date
+        self,
+        operator: Operator,
+        path: Path,
+        *,
+        start: dt.date,
+        end: dt.date,
+        force: bool = False,
     ) -> AuditExport:
         """Write the entries of ``start``..``end`` (local dates, inclusive) to a CSV file,
-        created readable by this user only; the export itself is audited."""
+        through ``outputs.atomic_output`` (never over the store; an existing file only with
+        ``force``; readable by this user only); the export itself is audited."""
         operator.require(Permission.EXPORT_AUDIT)
         if end < start:
             raise ValidationError("The export period ends before it starts.")
-        path = Path(path)
+        path = Path(path).expanduser()
         if not path.parent.is_dir():
             raise ValidationError(f"The folder {path.parent} does not exist.")
         rows = 0
         digest = hashlib.sha256()
         try:
-            with transaction(self.ctx.sessions) as s:
+            with (
+                transaction(self.ctx.sessions) as s,
+                atomic_output(path, force=force) as tmp,
+            ):
                 query = self._query(s, start=start, end=end).order_by(AuditEntry.id)
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
-                with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
-                    writer = csv.writer(out)
+                with tmp.open("w", newline="", encoding="utf-8") as out:
+                    writer = csv_writer(out)
                     writer.writerow(CSV_COLUMNS)
                     for entry, actor, approver in s.execute(query.execution_options(yield_per=500)):
                         row = self._csv_row(entry, actor, approver)
                         writer.writerow(row)
                         rows += 1
-                digest.update(path.read_bytes())
+                digest.update(tmp.read_bytes())
                 self.ctx.audit(
                     s,
                     action="audit_exported",
@@ -192,12 +193,10 @@ class AuditService:
                     rows=rows,
                     sha256=digest.hexdigest(),
                 )
-        except OSError as err:
-            path.unlink(missing_ok=True)
-            raise ValidationError(f"The export could not be written: {err.strerror}") from None
-        except BaseException:
-            path.unlink(missing_ok=True)
+        except OutputRefused:
             raise
+        except OSError as err:
+            raise ValidationError(f"The export could not be written: {err.strerror}") from None
         return AuditExport(path=path, rows=rows, sha256=digest.hexdigest())
 
     # -- configuration ------------------------------------------------------------------
@@ -277,12 +276,12 @@ class AuditService:
             str(entry.id),
             entry.at.isoformat(),
             self.ctx.local_time(entry.at).isoformat(),
-            _cell(entry.workstation_id),
-            _cell(actor or ""),
-            _cell(approver or ""),
-            _cell(entry.action),
-            _cell(entry.subject),
-            _cell(details),
+            entry.workstation_id,
+            actor or "",
+            approver or "",
+            entry.action,
+            entry.subject,
+            details,
             entry.prev_hash,
             entry.entry_hash,
         ]

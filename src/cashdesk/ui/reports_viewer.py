@@ -36,6 +36,7 @@ from cashdesk.app import Cashdesk
 from cashdesk.domain.drawer import describe
 from cashdesk.domain.roles import Operator
 from cashdesk.errors import ValidationError
+from cashdesk.outputs import write_output
 from cashdesk.services.day_reports import DayReport, DepositSlip
 from cashdesk.ui import theme
 from cashdesk.ui.drawer_dialogs import WorkDialog
@@ -192,7 +193,9 @@ def copy_pdf(source: Path, typed: str) -> Path:
     if not target.parent.is_dir():
         raise ValidationError(f"The folder {target.parent} does not exist.")
     try:
-        shutil.copyfile(source, target)
+        # The one output path (cashdesk.outputs): never over the store, never over an
+        # existing file, 0600, atomic.
+        write_output(target, source.read_bytes())
     except OSError as err:
         raise ValidationError(f"The file {target} cannot be written ({err.strerror}).") from None
     return target
