@@ -29,6 +29,9 @@ from cashdesk.errors import ValidationError
 
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
+# store.backup.BACKUP_FOLDER, named here so that a command with no store (quote) does not
+# import SQLAlchemy to protect it (tests/security/test_outputs.py checks they agree).
+BACKUP_FOLDER = "backups"
 _STORE_SUFFIXES = ("", "-wal", "-shm", "-journal", ".lock", ".running")
 
 _lock = threading.Lock()
@@ -46,13 +49,11 @@ def _key(path: Path) -> Path:
 
 def protect_store(db_path: Path) -> None:
     """Refuse outputs onto the store ``db_path``, its companions and its backups folder."""
-    from cashdesk.store.backup import backup_folder
-
     db_path = Path(db_path)
     with _lock:
         for suffix in _STORE_SUFFIXES:
             _protected_files.add(_key(db_path.with_name(db_path.name + suffix)))
-        _protected_folders.add(_key(backup_folder(db_path)))
+        _protected_folders.add(_key(db_path.parent / BACKUP_FOLDER))
 
 
 def protect_file(path: Path | None) -> None:

@@ -84,7 +84,7 @@ def _worker(seed: int, db: Path, acks: Path, *, limit: int = 100_000) -> None:
     # The operators straight from their rows: signing in (Argon2, an audit entry) is not what
     # is under test, and skipping it lets a worker post sooner after its start.
     with desk.ctx.sessions() as s:
-        users = {u.username: operator_of(u) for u in s.scalars(select(User))}
+        users = {u.username: operator_of(u, desk.auth.reader) for u in s.scalars(select(User))}
     maria, lead = users["maria"], users["lead"]
     catalog = desk.catalog.catalog()
     posted: list[str] = []

@@ -32,7 +32,7 @@ def operators(desk: Cashdesk) -> dict[str, Operator]:
     """Every user as an Operator, looked up (signing in is tested on its own, and each
     sign-in is a durable commit)."""
     with desk.ctx.sessions() as s:
-        return {u.username: operator_of(u) for u in s.scalars(select(User))}
+        return {u.username: operator_of(u, desk.auth.reader) for u in s.scalars(select(User))}
 
 
 @pytest.fixture

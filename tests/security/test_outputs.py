@@ -80,7 +80,6 @@ def test_no_command_writes_over_the_store_or_its_companions(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = store.parent / "workstation.toml" if target == "config" else Path(f"{store}{target}")
-    before = store.read_bytes()
     code, err = run(monkeypatch, capsys, store, *COMMANDS[command], "--out", str(out), "--force")
     assert code == 2
     # The register refuses any name not ending .pdf/.csv before it gets that far.
@@ -176,6 +175,10 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
 
 
 def test_protected_paths_are_refused_by_name_even_before_they_exist(tmp_path: Path) -> None:
+    from cashdesk import outputs
+    from cashdesk.store import backup
+
+    assert outputs.BACKUP_FOLDER == backup.BACKUP_FOLDER
     db = tmp_path / "future.db"
     protect_store(db)
     with pytest.raises(OutputRefused):

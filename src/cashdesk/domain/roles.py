@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cashdesk.errors import PermissionDenied
@@ -165,26 +166,99 @@ def may(role: Role, permission: Permission) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Operator:
-    """The person signed in at the workstation."""
+class UserState:
+    """A user's row as it is now: what a permission check goes by."""
 
-    user_id: int
-    username: str
-    full_name: str
+    active: bool
     role: Role
-    training: bool = False
+    training: bool
+    full_name: str
+
+
+# Reads the user's row now (None: there is no such user). Given by the services
+# (services.auth.AuthService.reader); the domain does no I/O itself.
+UserReader = Callable[[int], "UserState | None"]
+
+
+class Operator:
+    """A handle on the person signed in at the workstation, not a credential.
+
+    ``user_id`` and ``username`` say who it is; ``role``, ``training`` and ``full_name`` are
+    read from the user's row at each use (``reader``), so a lead disabled after signing in
+    may no longer void, a user put into training after signing in posts training receipts,
+    and an Operator built by hand with ``role=ADMIN`` has only the role its user has. An
+    Operator without a reader (not made by signing in) is refused every permission.
+    """
+
+    __slots__ = ("_reader", "_role", "_training", "full_name", "user_id", "username")
+
+    def __init__(
+        self,
+        user_id: int,
+        username: str,
+        full_name: str,
+        role: Role,
+        training: bool = False,
+        *,
+        reader: UserReader | None = None,
+    ) -> None:
+        self.user_id = user_id
+        self.username = username
+        self.full_name = full_name
+        self._role = role  # as signed in: shown when no reader is given
+        self._training = training
+        self._reader = reader
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Operator):
+            return NotImplemented
+        return (self.user_id, self.username) == (other.user_id, other.username)
+
+    def __hash__(self) -> int:
+        return hash((self.user_id, self.username))
+
+    def __repr__(self) -> str:
+        return f"Operator(user_id={self.user_id}, username={self.username!r})"
+
+    def state(self) -> UserState | None:
+        """The user's row now; None when there is none or this handle has no reader."""
+        if self._reader is None:
+            return None
+        return self._reader(self.user_id)
+
+    @property
+    def role(self) -> Role:
+        state = self.state()
+        return state.role if state is not None else self._role
+
+    @property
+    def training(self) -> bool:
+        state = self.state()
+        return state.training if state is not None else self._training
 
     def may(self, permission: Permission) -> bool:
-        if self.training and permission not in TRAINING_PERMISSIONS:
+        state = self.state()
+        if state is None or not state.active:
             return False
-        return may(self.role, permission)
+        if state.training and permission not in TRAINING_PERMISSIONS:
+            return False
+        return may(state.role, permission)
 
     def require(self, permission: Permission) -> None:
-        if self.training and permission not in TRAINING_PERMISSIONS:
+        state = self.state()
+        if state is None:
             raise PermissionDenied(
-                f"{self.full_name} is in training and may not {_WHAT[permission]}."
+                f"{self.username} is not signed in here and may not {_WHAT[permission]}."
             )
-        if not may(self.role, permission):
+        if not state.active:
             raise PermissionDenied(
-                f"{self.full_name} ({self.role.label}) may not {_WHAT[permission]}."
+                f"{state.full_name}'s account is disabled; they may not {_WHAT[permission]}."
+            )
+        if state.training and permission not in TRAINING_PERMISSIONS:
+            raise PermissionDenied(
+                f"{state.full_name} is in training and may not {_WHAT[permission]}."
+            )
+        if not may(state.role, permission):
+            raise PermissionDenied(
+                f"{state.full_name} ({state.role.label}) may not {_WHAT[permission]}."
             )

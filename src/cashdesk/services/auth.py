@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cashdesk.domain.roles import Operator, Permission, Role
+from cashdesk.domain.roles import Operator, Permission, Role, UserReader, UserState
 from cashdesk.errors import AuthenticationError, ValidationError
 from cashdesk.services.context import ServiceContext
 from cashdesk.store.engine import transaction
@@ -48,20 +48,47 @@ def make_hasher(*, fast: bool = False) -> PasswordHasher:
     return PasswordHasher()
 
 
-def operator_of(user: User) -> Operator:
+def operator_of(user: User, reader: UserReader | None = None) -> Operator:
+    """The handle services are given for ``user``; ``reader`` re-reads the user's row at each
+    permission check (AuthService.reader), without it every permission is refused."""
     return Operator(
         user_id=user.id,
         username=user.username,
         full_name=user.full_name,
         role=Role(user.role),
         training=user.training,
+        reader=reader,
     )
+
+
+def user_reader(sessions: Callable[[], Session]) -> UserReader:
+    """Reads a user's status, role and training flag from the store at each call: the one
+    place every service's permission check (Operator.require) gets them from."""
+
+    def read(user_id: int) -> UserState | None:
+        with sessions() as s:
+            row = s.execute(
+                select(User.active, User.role, User.training, User.full_name).where(
+                    User.id == user_id
+                )
+            ).first()
+        if row is None:
+            return None
+        return UserState(
+            active=bool(row.active),
+            role=Role(row.role),
+            training=bool(row.training),
+            full_name=row.full_name,
+        )
+
+    return read
 
 
 class AuthService:
     def __init__(self, ctx: ServiceContext, hasher: PasswordHasher | None = None) -> None:
         self.ctx = ctx
         self.hasher = hasher or make_hasher()
+        self.reader = user_reader(ctx.reading)
         # Set by open_cashdesk to SyncService.unsent_warning: records not yet in the central
         # ledger make sign-out return a warning for the screen to show.
         self.unsent_check: Callable[[], str | None] | None = None
@@ -112,7 +139,7 @@ class AuthService:
                 training=training,
                 pin=pin is not None,
             )
-            return operator_of(user)
+            return operator_of(user, self.reader)
 
     def sign_in(self, username: str, password: str) -> Operator:
         """The operator for a correct name and password; AuthenticationError otherwise.
@@ -125,7 +152,7 @@ class AuthService:
             )
             if isinstance(result, User):
                 self.ctx.audit(s, action="sign_in", actor_id=result.id, subject=result.username)
-                return operator_of(result)
+                return operator_of(result, self.reader)
         # Raised after the commit, so the failed attempt is recorded.
         raise result
 

@@ -248,7 +248,7 @@ class TerminalSession:
                 s, username, password, kind="password", failed_action="sign_in_failed"
             )
             if isinstance(result, User):
-                operator = operator_of(result)
+                operator = operator_of(result, self.auth.reader)
                 parked_for = None
                 # The previous cashier's sale was saved at lock time; saved again here in
                 # case it changed since.
