@@ -231,7 +231,12 @@ def initialise(desk: Cashdesk, *, demo: bool) -> list[str]:
         for username, name, role, pin in DEMO_USERS:
             if username not in existing:
                 desk.auth.create_user(
-                    username=username, full_name=name, role=role, password=DEMO_PASSWORD, pin=pin
+                    username=username,
+                    full_name=name,
+                    role=role,
+                    password=DEMO_PASSWORD,
+                    pin=pin,
+                    demo=True,
                 )
                 report.append(f"demo user {username} ({role.label}) created")
     return report

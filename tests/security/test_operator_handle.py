@@ -20,7 +20,7 @@ def test_a_lead_disabled_after_signing_in_can_no_longer_void(counter: Counter) -
     desk, admin = counter.desk, counter.people["admin"]
     lead = desk.auth.sign_in("lead", "riverbend1")  # signed in before being disabled
     desk.users.disable_user(admin, "lead", reason="left the city")
-    with pytest.raises(PermissionDenied, match="disabled"):
+    with pytest.raises(PermissionDenied, match="no longer active"):
         desk.payments.void_receipt(lead, counter.receipt, reason="Keyed twice")
     with desk.ctx.sessions() as s:
         row = s.scalar(select(Receipt).where(Receipt.number == counter.receipt))

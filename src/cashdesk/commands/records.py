@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cashdesk.commands.common import opened_desk
-from cashdesk.commands.credentials import sign_in_as
+from cashdesk.commands.credentials import add_user_flag, sign_in, sign_in_as
 from cashdesk.commands.quote import add_json_flag, print_quote, quote_payload, refuse
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ def register(sub: Any) -> None:
     lookup.add_argument("text", help="a name, number, plate, address or scanned bill stub")
     lookup.add_argument("--kind", choices=KINDS, action="append")
     lookup.add_argument("--limit", type=int, default=20)
+    add_user_flag(lookup)
     add_json_flag(lookup)
     lookup.set_defaults(handler=_lookup)
 
@@ -136,7 +137,8 @@ def _lookup(args: argparse.Namespace) -> int:
 
     kinds = [RecordKind[k.upper()] for k in args.kind] if args.kind else None
     with opened_desk(args) as desk:
-        results = desk.lookup.search(args.text, kinds=kinds, limit=args.limit)
+        operator = sign_in(desk, args)
+        results = desk.lookup.search(operator, args.text, kinds=kinds, limit=args.limit)
     if args.json:
         print(
             json.dumps(

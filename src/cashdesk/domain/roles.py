@@ -53,6 +53,8 @@ class Permission(enum.StrEnum):
     VIEW_AUDIT = "view_audit"
     EXPORT_AUDIT = "export_audit"
     MANAGE_SYNC = "manage_sync"  # retry or resolve rows the central ledger refused
+    # Find accounts, citations and licenses: names, addresses and balances (any signed-in user).
+    LOOK_UP_RECORDS = "look_up_records"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -65,10 +67,12 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.IMPORT_PAYMENTS,
             Permission.COUNT_DRAWER,
             Permission.REQUEST_VOID,
+            Permission.LOOK_UP_RECORDS,
         }
     ),
     Role.LEAD: frozenset(
         {
+            Permission.LOOK_UP_RECORDS,
             Permission.TAKE_PAYMENT,
             Permission.OPEN_DRAWER,
             Permission.REPRINT_RECEIPT,
@@ -103,6 +107,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
         {
             Permission.MANAGE_USERS,
             Permission.MANAGE_SYNC,
+            Permission.LOOK_UP_RECORDS,
             Permission.UNLOCK_USER,
             Permission.VIEW_ALL_RECEIPTS,
             Permission.VIEW_ALL_DRAWERS,
@@ -121,6 +126,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.EXPORT_AUDIT,
             Permission.LICENSE_REGISTER,
             Permission.RUN_REPORTS,
+            Permission.LOOK_UP_RECORDS,
         }
     ),
 }
@@ -128,7 +134,12 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
 # What a user flagged for training may still do: everything else has a real effect (a drawer
 # session on the ledger, a void, an approval) and is refused whatever the role grants.
 TRAINING_PERMISSIONS = frozenset(
-    {Permission.TAKE_PAYMENT, Permission.REPRINT_RECEIPT, Permission.VIEW_ALL_RECEIPTS}
+    {
+        Permission.TAKE_PAYMENT,
+        Permission.REPRINT_RECEIPT,
+        Permission.VIEW_ALL_RECEIPTS,
+        Permission.LOOK_UP_RECORDS,
+    }
 )
 
 _WHAT = {
@@ -158,6 +169,7 @@ _WHAT = {
     Permission.VIEW_AUDIT: "read the audit trail",
     Permission.EXPORT_AUDIT: "export the audit trail",
     Permission.MANAGE_SYNC: "retry or resolve sync exceptions (a lead cashier must)",
+    Permission.LOOK_UP_RECORDS: "look up accounts, citations and licenses",
 }
 
 
@@ -252,7 +264,8 @@ class Operator:
             )
         if not state.active:
             raise PermissionDenied(
-                f"{state.full_name}'s account is disabled; they may not {_WHAT[permission]}."
+                f"{state.full_name}'s account is no longer active; they may not "
+                f"{_WHAT[permission]}."
             )
         if state.training and permission not in TRAINING_PERMISSIONS:
             raise PermissionDenied(

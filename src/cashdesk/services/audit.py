@@ -67,13 +67,32 @@ class AuditExport:
 
 
 def _masked_url(url: str) -> str:
+    """``url`` with its password masked, in the user part or as a ``password=`` (or any
+    secret-named) parameter; the same redaction as the support bundle's."""
+    from cashdesk.diagnostics import redact_secrets
+
     if not url:
         return url
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return urlunsplit(parts._replace(netloc=netloc))
+    if parts.password is not None:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        url = urlunsplit(parts._replace(netloc=netloc))
+    return redact_secrets(url)
+
+
+def _shown_details(action: str, details: dict[str, Any]) -> dict[str, Any]:
+    """An entry's details as `audit list` and the CSV show them: a ledger password recorded
+    in clear by an older version (config_recorded/changed) is masked on the way out."""
+    if action not in CONFIG_ACTIONS:
+        return details
+    shown: dict[str, Any] = json.loads(_redact_json(json.dumps(details, ensure_ascii=False)))
+    return shown
+
+
+def _redact_json(text: str) -> str:
+    from cashdesk.diagnostics import redact_secrets
+
+    return redact_secrets(text)
 
 
 def config_snapshot(config: Config) -> dict[str, Any]:
@@ -215,7 +234,8 @@ class AuditService:
                 .order_by(AuditEntry.id.desc())
                 .limit(1)
             )
-            before = (last or {}).get("settings")
+            # Compared (and any change recorded) with an older entry's ledger password masked.
+            before = _shown_details("config_recorded", last or {}).get("settings")
             if before == snapshot:
                 return False
             if before is None:
@@ -266,12 +286,16 @@ class AuditService:
             approver=approver or "",
             action=entry.action,
             subject=entry.subject,
-            details=dict(entry.details or {}),
+            details=_shown_details(entry.action, dict(entry.details or {})),
             entry_hash=entry.entry_hash,
         )
 
     def _csv_row(self, entry: AuditEntry, actor: str | None, approver: str | None) -> list[str]:
-        details = json.dumps(entry.details or {}, sort_keys=True, ensure_ascii=False)
+        details = json.dumps(
+            _shown_details(entry.action, dict(entry.details or {})),
+            sort_keys=True,
+            ensure_ascii=False,
+        )
         return [
             str(entry.id),
             entry.at.isoformat(),

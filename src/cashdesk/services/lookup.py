@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from cashdesk.domain import citation as cit
 from cashdesk.domain.money import Money
+from cashdesk.domain.roles import Operator, Permission
 from cashdesk.domain.search_text import query_tokens
 from cashdesk.errors import NotFound, ValidationError
 from cashdesk.services.context import ServiceContext
@@ -92,13 +93,16 @@ class LookupService:
 
     def search(
         self,
+        operator: Operator,
         query: str,
         *,
         kinds: Collection[RecordKind] | None = None,
         limit: int = 20,
         on: dt.date | None = None,
     ) -> list[LookupResult]:
-        """Records matching what was typed (or scanned), best first; at most ``limit``."""
+        """Records matching what was typed (or scanned), best first; at most ``limit``.
+        Names, addresses and balances: for a signed-in user only."""
+        operator.require(Permission.LOOK_UP_RECORDS)
         limit = max(1, min(limit, MAX_RESULTS))
         on = on or self.ctx.business_date()
         stub = parse_bill_stub(query)

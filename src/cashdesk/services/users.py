@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from cashdesk.domain.roles import Operator, Permission, Role
 from cashdesk.errors import NotFound, PermissionDenied, StateError, ValidationError
-from cashdesk.services.auth import AuthService, check_password, check_pin
+from cashdesk.services.auth import AuthService, check_new_pin, check_password
 from cashdesk.services.context import ServiceContext
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import User
@@ -166,9 +166,9 @@ class UserService:
         if password is None and pin is None:
             raise ValidationError("Give a new password, a new PIN, or both.")
         if password is not None:
-            check_password(password)
+            check_password(password, user_inputs=(username,))
         if pin is not None:
-            check_pin(pin)
+            check_new_pin(pin)
         with transaction(self.ctx.sessions) as s:
             _check_acting(s, operator)
             user = _user(s, username)

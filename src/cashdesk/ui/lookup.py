@@ -131,11 +131,11 @@ class LookupDialog(QDialog):
         if not query.strip():
             self._show(generation, [])
             return
-        lookup = self.desk.lookup
+        lookup, operator = self.desk.lookup, self.desk.terminal.active_operator()
         self.searches += 1
         self.state.setText("Searching…")
         self.worker.run(
-            lambda: lookup.search(query, limit=RESULT_LIMIT),
+            lambda: lookup.search(operator, query, limit=RESULT_LIMIT),
             on_success=lambda found: self._show(generation, found),
             on_failure=lambda err: self._refused(generation, err),
         )
