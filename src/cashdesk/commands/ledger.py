@@ -27,6 +27,11 @@ def register(sub: Any) -> None:
         help=f"also create a workstation login with this name (password from ${PASSWORD_ENV} "
         "or a prompt)",
     )
+    init.add_argument(
+        "--workstation",
+        metavar="ID",
+        help="with --login: the workstation (W01) the login writes for; it may write no other's",
+    )
     init.set_defaults(handler=_central_init)
     report = central_sub.add_parser(
         "report", help="gaps in receipt numbers and accounts paid twice while offline"
@@ -46,13 +51,17 @@ def _central_init(args: argparse.Namespace) -> int:
     from cashdesk.resources import city_dir
 
     password = None
+    if args.login and not args.workstation:
+        raise ConfigError("Name the workstation the login writes for: --workstation W01.")
     if args.login:
         password = os.environ.get(PASSWORD_ENV)
         if password is None:
             if not sys.stdin.isatty():
                 raise ConfigError(f"Set {PASSWORD_ENV} to give the login's password.")
             password = getpass.getpass(f"Password for {args.login}: ")
-    for line in init_central(args.url, city_dir(), login=args.login, password=password):
+    for line in init_central(
+        args.url, city_dir(), login=args.login, password=password, workstation=args.workstation
+    ):
         print(line)
     return 0
 

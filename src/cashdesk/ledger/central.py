@@ -46,6 +46,7 @@ LEDGER_TABLES = (
     "journal_lines",
     "voids",
     "drawer_sessions",
+    "audit_chain_heads",
 )
 REFERENCE_TABLES = (
     "utility_accounts",
@@ -121,6 +122,9 @@ def setup_roles(conn: psycopg.Connection[Any]) -> list[str]:
         cur.execute(sql.SQL("GRANT SELECT (uuid) ON ledger_events TO {}").format(ws))
         cur.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(reference, ws))
         cur.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(auditor))
+        cur.execute(
+            sql.SQL("GRANT EXECUTE ON FUNCTION anchored_heads(text) TO {}, {}").format(ws, auditor)
+        )
     report.append(
         f"{WORKSTATION_ROLE}: INSERT on {len(LEDGER_TABLES)} ledger tables, SELECT on "
         f"{len(REFERENCE_TABLES)} reference tables; no UPDATE or DELETE"
@@ -128,21 +132,44 @@ def setup_roles(conn: psycopg.Connection[Any]) -> list[str]:
     return report
 
 
-def ensure_login(conn: psycopg.Connection[Any], name: str, password: str | None) -> str:
-    """A login role for one workstation, member of the workstation group."""
+def scram_verifier(conn: psycopg.Connection[Any], name: str, password: str) -> str:
+    """The SCRAM-SHA-256 verifier of ``password`` for role ``name``, computed here by libpq
+    (PQencryptPasswordConn): the server stores it as given, and the clear password never
+    travels nor appears in a statement a server log could keep (log_statement=ddl)."""
+    verifier = conn.pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256")
+    return verifier.decode("ascii")
+
+
+def ensure_login(
+    conn: psycopg.Connection[Any], name: str, password: str | None, *, workstation: str
+) -> str:
+    """A login role for one workstation, member of the workstation group, bound to
+    ``workstation``: the central ledger refuses rows it inserts for any other."""
     login = sql.Identifier(name)
+    workstation = workstation.strip().upper()
+    if not workstation:
+        raise ValueError("a workstation login needs its workstation id")
     with conn.transaction(), conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
         exists = cur.fetchone() is not None
         verb = "ALTER" if exists else "CREATE"
         if password:
+            verifier = scram_verifier(conn, name, password)
             cur.execute(
-                sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(login, sql.Literal(password))
+                sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(login, sql.Literal(verifier))
             )
         else:
             cur.execute(sql.SQL(verb + " ROLE {} LOGIN").format(login))
         cur.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(WORKSTATION_ROLE), login))
-    return f"login {name} {'updated' if exists else 'created'} (member of {WORKSTATION_ROLE})"
+        cur.execute(
+            "INSERT INTO workstation_logins (login, workstation) VALUES (%s, %s) "
+            "ON CONFLICT (login) DO UPDATE SET workstation = excluded.workstation",
+            (name, workstation),
+        )
+    return (
+        f"login {name} {'updated' if exists else 'created'} (member of {WORKSTATION_ROLE}, "
+        f"writes for {workstation} only)"
+    )
 
 
 def load_reference(conn: psycopg.Connection[Any], city: Path) -> list[str]:
@@ -176,8 +203,15 @@ def load_reference(conn: psycopg.Connection[Any], city: Path) -> list[str]:
 
 
 def init_central(
-    url: str, city: Path, *, login: str | None = None, password: str | None = None
+    url: str,
+    city: Path,
+    *,
+    login: str | None = None,
+    password: str | None = None,
+    workstation: str | None = None,
 ) -> list[str]:
+    if login and not workstation:
+        raise ValueError("a workstation login needs its workstation id (--workstation)")
     before, after = upgrade_schema(url)
     report = [
         f"schema at {after}" if before == after else f"schema upgraded from {before} to {after}"
@@ -186,7 +220,7 @@ def init_central(
         report += load_reference(conn, city)
         report += setup_roles(conn)
         if login:
-            report.append(ensure_login(conn, login, password))
+            report.append(ensure_login(conn, login, password, workstation=workstation or ""))
     return report
 
 
