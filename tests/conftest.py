@@ -5,11 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 # Qt runs offscreen in every test; set before any Qt import.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The audit key (store/sealing.py) of this test run, never the real one in the user's config
+# folder; inherited by the commands and workers tests start.
+os.environ.setdefault(
+    "CASHDESK_AUDIT_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="cashdesk-key-")) / "audit.key")
+)
 
 import pytest
 

@@ -27,6 +27,7 @@ from cashdesk.outputs import OutputRefused, atomic_output, csv_writer
 from cashdesk.services.context import ServiceContext
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import AuditEntry, User
+from cashdesk.store.sealing import audit_key
 from cashdesk.store.security_models import AuditChainHead
 
 MAX_PAGE = 1000
@@ -365,7 +366,7 @@ def verify_store(s: Session) -> ChainReport:
                 return
             yield link
 
-    report = verify_chain(readable(), head)
+    report = verify_chain(readable(), head, audit_key())
     if unreadable and (report.ok or (report.broken_at or 0) >= unreadable[0]):
         bad = unreadable[0]
         return ChainReport(

@@ -211,10 +211,11 @@ def make_engine(path: Path | str) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    from cashdesk.store import card_guard
+    from cashdesk.store import card_guard, sealing
 
     factory = sessionmaker(engine, expire_on_commit=False)
     card_guard.install(factory)  # no card number is ever written (store/card_guard.py)
+    sealing.install()  # rows of record carry an HMAC (store/sealing.py)
     return factory
 
 

@@ -382,3 +382,14 @@ def _posting_order(s: Session) -> Iterator[Problem]:
             if seq <= last.get(ws, 0):
                 yield Problem("posting order", number, f"out of number order in the {label}")
             last[ws] = seq
+
+
+@integrity_check("sealed rows")
+def _sealed_rows(s: Session) -> Iterator[Problem]:
+    """Every receipt, line, tender, journal entry and line, and user row still matches its
+    seal (store/sealing.py): a change made to the file without the audit key shows here,
+    however consistently it was made (the total, its lines, the journal and the outbox)."""
+    from cashdesk.store.sealing import unsealed_rows
+
+    for row in unsealed_rows(s):
+        yield Problem("sealed rows", row, "changed after it was written (its seal does not match)")

@@ -1,0 +1,253 @@
+"""The audit key, and the seals (HMACs) that make a posted record's rows tamper-evident.
+
+Someone who can write the database file could once rewrite the audit trail and rehash it, or
+change a receipt's amount consistently in its lines, tenders, journal and outbox (issue 16,
+finding 4). Two things stop that:
+
+- **A key outside the store.** Every audit chain link and every seal is an HMAC-SHA256 keyed
+  with ``audit_key()``: 32 random bytes in a file readable by the service account only (0600,
+  in a 0700 folder), by default ``<platformdirs user config>/cashdesk/audit.key``, or the file
+  ``$CASHDESK_AUDIT_KEY_FILE`` names (tests point it at a temporary file). It is made on first
+  use. Whoever restores a store on another machine brings the key with it (README). Without
+  the key nothing can be resealed, so an edit shows in ``cashdesk check`` and ``audit verify``.
+- **Seals on the rows of record.** Each receipt, receipt line, tender, journal entry and
+  journal line, and each user (its id and user name, so that swapping two users' rows to
+  re-attribute approvals shows), carries ``row_mac``: the HMAC of its fields that never
+  change after posting (``SEALED``). The store writes it (a mapper event, so every service
+  gets it); an update by the app to a sealed field reseals the row; ``unsealed_rows`` lists
+  every row whose seal does not match. The audit entry of each posting names the receipt and
+  its total, and the chain's head is anchored centrally at every sync, so deleting a whole
+  record (rows and seals) shows too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapper, Session
+
+from cashdesk.store.models import (
+    JournalEntry,
+    JournalLineRow,
+    Receipt,
+    ReceiptLine,
+    TenderRow,
+    User,
+)
+
+KEY_ENV = "CASHDESK_AUDIT_KEY_FILE"
+KEY_BYTES = 32
+
+# The fields of each sealed table that never change once written.
+SEALED: dict[type[Any], tuple[str, ...]] = {
+    Receipt: (
+        "id",
+        "number",
+        "workstation_id",
+        "seq",
+        "drawer_session_id",
+        "cashier_id",
+        "business_date",
+        "posted_at",
+        "payer",
+        "total_cents",
+        "tendered_cents",
+        "change_cents",
+    ),
+    ReceiptLine: (
+        "receipt_id",
+        "line_no",
+        "code",
+        "description",
+        "reference",
+        "amount_cents",
+        "gl_account",
+    ),
+    TenderRow: (
+        "receipt_id",
+        "seq",
+        "kind",
+        "amount_cents",
+        "check_routing",
+        "check_account",
+        "check_number",
+        "card_last4",
+        "card_approval",
+        "reference",
+    ),
+    JournalEntry: (
+        "id",
+        "kind",
+        "receipt_id",
+        "workstation_id",
+        "business_date",
+        "posted_at",
+        "description",
+    ),
+    JournalLineRow: ("entry_id", "line_no", "account", "debit_cents", "credit_cents", "memo"),
+    User: ("id", "username"),
+}
+
+_key_lock = threading.Lock()
+_keys: dict[Path, bytes] = {}
+
+
+def key_path() -> Path:
+    named = os.environ.get(KEY_ENV)
+    if named:
+        return Path(named).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path("cashdesk", appauthor=False) / "audit.key"
+
+
+def audit_key() -> bytes:
+    """The audit key (made, 0600, on first use)."""
+    path = key_path()
+    with _key_lock:
+        if path in _keys:
+            return _keys[path]
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass  # another process made it meanwhile
+            else:
+                with os.fdopen(fd, "w", encoding="ascii") as f:
+                    f.write(secrets.token_hex(KEY_BYTES) + "\n")
+                    f.flush()
+                    os.fsync(f.fileno())
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        if len(key) < 16:
+            raise ValueError(f"the audit key in {path} is too short")
+        _keys[path] = key
+        return key
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def seal(table: str, values: dict[str, Any], key: bytes | None = None) -> str:
+    """The HMAC-SHA256 of ``values`` (the sealed fields of one row of ``table``)."""
+    canonical = json.dumps(
+        {"table": table, **{k: _plain(v) for k, v in values.items()}},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode()
+    return hmac.new(key or audit_key(), canonical, hashlib.sha256).hexdigest()
+
+
+def _seal_of(target: Any, key: bytes | None = None) -> str:
+    model = type(target)
+    fields = SEALED[model]
+    return seal(model.__tablename__, {f: getattr(target, f) for f in fields}, key)
+
+
+def _fill_defaults(target: Any) -> None:
+    """Give the sealed fields left unset the scalar defaults the INSERT would give them, so
+    the seal covers what is stored."""
+    table = type(target).__table__
+    for field in SEALED[type(target)]:
+        default = table.c[field].default
+        if getattr(target, field, None) is None and default is not None and default.is_scalar:
+            setattr(target, field, default.arg)
+
+
+def _before_insert(_mapper: Mapper[Any], _connection: Connection, target: Any) -> None:
+    _fill_defaults(target)
+    if "id" in SEALED[type(target)] and getattr(target, "id", None) is None:
+        column = type(target).__table__.c.id
+        if column.default is not None and callable(getattr(column.default, "arg", None)):
+            target.id = column.default.arg(None)  # the uuid the INSERT would have made
+        else:
+            return  # an integer id: sealed after the insert
+    target.row_mac = _seal_of(target)
+
+
+def _after_insert(_mapper: Mapper[Any], connection: Connection, target: Any) -> None:
+    if target.row_mac is None:  # its id came from the INSERT
+        mac = _seal_of(target)
+        table = type(target).__table__
+        connection.execute(update(table).where(table.c.id == target.id).values(row_mac=mac))
+        target.row_mac = mac
+
+
+def _before_update(_mapper: Mapper[Any], _connection: Connection, target: Any) -> None:
+    target.row_mac = _seal_of(target)
+
+
+def install() -> None:
+    """Seal every row of the sealed tables the ORM writes (once per process)."""
+    for model in SEALED:
+        if not event.contains(model, "before_insert", _before_insert):
+            event.listen(model, "before_insert", _before_insert)
+            event.listen(model, "after_insert", _after_insert)
+            event.listen(model, "before_update", _before_update)
+
+
+def unsealed_rows(s: Session, key: bytes | None = None, *, limit: int = 200) -> list[str]:
+    """Every sealed row whose seal does not match its fields (edited without the key), as
+    'receipts W01-000003' or 'receipt_lines of W01-000003 line 2'; at most ``limit``."""
+    key = key or audit_key()
+    found: list[str] = []
+    for model, fields in SEALED.items():
+        table = model.__table__
+        columns = [table.c[f] for f in fields]
+        for row in s.execute(select(*columns, table.c.row_mac)).mappings():
+            values = {f: row[f] for f in fields}
+            if row["row_mac"] is None or not hmac.compare_digest(
+                row["row_mac"], seal(model.__tablename__, values, key)
+            ):
+                found.append(f"{model.__tablename__} {_name(values)}")
+                if len(found) >= limit:
+                    return found
+    return found
+
+
+def _name(values: dict[str, Any]) -> str:
+    for field in ("number", "username"):
+        if field in values:
+            return str(values[field])
+    parts = [f"{k}={v}" for k, v in values.items() if k in ("receipt_id", "entry_id", "id")]
+    parts += [f"{k}={v}" for k, v in values.items() if k in ("line_no", "seq")]
+    return " ".join(parts)
+
+
+def seal_all(connection: Connection, key: bytes | None = None) -> int:
+    """Seal every row of the sealed tables as it is now (the upgrade that adds the seals:
+    rows written before it are taken as they stand). Returns the rows sealed."""
+    key = key or audit_key()
+    count = 0
+    for model, fields in SEALED.items():
+        table = model.__table__
+        pk = [c for c in table.primary_key.columns]
+        rows = connection.execute(select(*pk, *[table.c[f] for f in fields])).mappings().all()
+        for row in rows:
+            mac = seal(model.__tablename__, {f: row[f] for f in fields}, key)
+            where = [c == row[c.key] for c in pk]
+            connection.execute(update(table).where(*where).values(row_mac=mac))
+            count += 1
+    return count
+
+
+def iter_sealed_models() -> Iterator[type[Any]]:
+    yield from SEALED
