@@ -60,6 +60,10 @@ def _verify(args: argparse.Namespace) -> int:
         report = desk.audit.verify(sign_in(desk, args))
     if report.ok:
         print(f"audit trail intact: {report.entries} entries, last entry {report.last_id}")
+        if report.anchored is None:
+            print("(not compared with the central ledger: none configured or not reachable)")
+        else:
+            print(f"matches the {report.anchored} heads anchored in the central ledger")
         return 0
     print(f"audit trail BROKEN at entry {report.broken_at}: {report.problem}")
     print(f"(entries 1 to {report.last_id} verified before the break)")

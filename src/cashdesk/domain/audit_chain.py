@@ -82,6 +82,8 @@ class ChainReport:
     last_id: int
     broken_at: int | None = None
     problem: str = ""
+    # Heads anchored in the central ledger the chain was compared with (None: not compared).
+    anchored: int | None = None
 
 
 def verify_chain(

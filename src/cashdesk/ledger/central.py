@@ -120,6 +120,11 @@ def setup_roles(conn: psycopg.Connection[Any]) -> list[str]:
         cur.execute(sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC, {}").format(ws))
         cur.execute(sql.SQL("GRANT INSERT ON {} TO {}").format(ledger, ws))
         cur.execute(sql.SQL("GRANT SELECT (uuid) ON ledger_events TO {}").format(ws))
+        # ON CONFLICT (workstation, last_id) needs to read its target columns; the heads
+        # themselves are read through anchored_heads(), its own workstation's only.
+        cur.execute(
+            sql.SQL("GRANT SELECT (workstation, last_id) ON audit_chain_heads TO {}").format(ws)
+        )
         cur.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(reference, ws))
         cur.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(auditor))
         cur.execute(

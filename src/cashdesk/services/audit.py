@@ -7,6 +7,7 @@ CSV; an export is itself audited. Browsing writes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -27,7 +28,7 @@ from cashdesk.outputs import OutputRefused, atomic_output, csv_writer
 from cashdesk.services.context import ServiceContext
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import AuditEntry, User
-from cashdesk.store.sealing import audit_key
+from cashdesk.store.sealing import audit_key, unsealed_rows
 from cashdesk.store.security_models import AuditChainHead
 
 MAX_PAGE = 1000
@@ -162,11 +163,48 @@ class AuditService:
                 query = query.where(AuditEntry.id < before_id)
             return [self._record(*row) for row in s.execute(query.limit(limit))]
 
-    def verify(self, operator: Operator) -> ChainReport:
-        """Walk the whole chain; the report names the first broken link."""
+    def verify(self, operator: Operator, *, ledger_url: str | None = None) -> ChainReport:
+        """Walk the whole chain; the report names the first broken link. With a central
+        ledger (``ledger_url``, default the config's), the chain is also compared with every
+        head anchored there (ledger/anchor.py); unreachable, the local check stands alone and
+        ``ChainReport.anchored`` stays None."""
         operator.require(Permission.VIEW_AUDIT)
         with self.ctx.sessions() as s:
-            return verify_store(s)
+            report = verify_store(s)
+        url = self.ctx.config.ledger_url if ledger_url is None else ledger_url
+        if not url:
+            return report
+        import psycopg
+
+        from cashdesk.ledger.anchor import anchored_heads
+        from cashdesk.ledger.connection import connect
+
+        try:
+            with connect(url) as conn:
+                anchors = anchored_heads(conn, self.ctx.workstation_id)
+        except psycopg.Error:
+            return report
+        return self.compare_with_anchors(report, anchors)
+
+    def compare_with_anchors(
+        self, report: ChainReport, anchors: list[tuple[int, str]]
+    ) -> ChainReport:
+        """``report`` of the local chain, made to fail if it no longer holds the history
+        anchored centrally (``anchors``: (last id, hash) of each head a sync sent)."""
+        from cashdesk.ledger.anchor import rewritten
+
+        with self.ctx.sessions() as s:
+
+            def local_hash(entry_id: int) -> str | None:
+                return s.scalar(select(AuditEntry.entry_hash).where(AuditEntry.id == entry_id))
+
+            found = rewritten(anchors, local_hash)
+        if found is None:
+            return dataclasses.replace(report, anchored=len(anchors))
+        first, problem = found
+        return ChainReport(
+            False, report.entries, report.last_id, first, problem, anchored=len(anchors)
+        )
 
     # -- export -------------------------------------------------------------------------
     def export_csv(
@@ -367,6 +405,19 @@ def verify_store(s: Session) -> ChainReport:
             yield link
 
     report = verify_chain(readable(), head, audit_key())
+    if report.ok:
+        # Entries name users by id: swapping two users' rows would re-attribute what they
+        # did (a lead's approvals to a cashier). Each user row is sealed with its id.
+        swapped = unsealed_rows(s, models=(User,))
+        if swapped:
+            return ChainReport(
+                False,
+                report.entries,
+                report.last_id,
+                None,
+                "user rows were changed, so entries would name the wrong people: "
+                + ", ".join(swapped),
+            )
     if unreadable and (report.ok or (report.broken_at or 0) >= unreadable[0]):
         bad = unreadable[0]
         return ChainReport(
