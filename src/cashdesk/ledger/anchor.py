@@ -18,7 +18,8 @@ import psycopg
 
 
 def anchored_heads(conn: psycopg.Connection[Any], workstation: str) -> list[tuple[int, str]]:
-    with conn.cursor() as cur:
+    # Its own transaction, ended here: the reference pull that follows sets its isolation.
+    with conn.transaction(), conn.cursor() as cur:
         cur.execute("SELECT last_id, last_hash FROM anchored_heads(%s)", (workstation,))
         return [(int(i), str(h)) for i, h in cur.fetchall()]
 
