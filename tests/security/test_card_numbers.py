@@ -33,6 +33,7 @@ def test_the_detector_finds_typed_card_numbers_and_not_other_numbers() -> None:
     assert typed_card_number("021000021 12345678901 1001") is None  # a MICR line's parts
     assert typed_card_number("2026-11-26 W01-000001 555-123-4567") is None
     assert typed_card_number("a" * 40 + VISA + "f" * 20) is None  # inside a digest
+    assert typed_card_number("1234abcd-4111-1111-1111-111111111111") is None  # a UUID
 
 
 def _all_bytes(db: Path) -> bytes:

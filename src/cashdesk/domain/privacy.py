@@ -105,6 +105,9 @@ def redact_pans_in(value: Any) -> Any:
     return value
 
 
+_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", re.ASCII
+)
 # A card number as people type it: whole, or as printed on the card, a group of four and
 # then groups of three to six, with one kind of separator (4-4-4-4, 4-6-5, 4-4-4-4-3). Other
 # digit groups side by side (a date, a receipt number, a phone number) are not joined.
@@ -121,6 +124,7 @@ def typed_card_number(text: str) -> str | None:
     not searched window by window, which would find false card numbers in it."""
     if len(text) < min(PAN_LENGTHS):
         return None
+    text = _UUID.sub(" ", text)  # a UUID's digit groups (…-5678-9012-3456-7890…) are no card
     for match in _TYPED_NUMBER.finditer(text):
         if _inside_hex_digest(text, match.start(), match.end()):
             continue
