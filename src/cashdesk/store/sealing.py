@@ -23,6 +23,7 @@ finding 4). Two things stop that:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -101,22 +102,33 @@ SEALED: dict[type[Any], tuple[str, ...]] = {
 
 _key_lock = threading.Lock()
 _keys: dict[Path, bytes] = {}
+_by_env: dict[str, bytes] = {}  # the key by $CASHDESK_AUDIT_KEY_FILE ("" for the default)
 
 
 def key_path() -> Path:
     named = os.environ.get(KEY_ENV)
     if named:
         return Path(named).expanduser()
+    return _default_key_path()
+
+
+@functools.cache
+def _default_key_path() -> Path:
     from platformdirs import user_config_path
 
     return user_config_path("cashdesk", appauthor=False) / "audit.key"
 
 
 def audit_key() -> bytes:
-    """The audit key (made, 0600, on first use)."""
+    """The audit key (made, 0600, on first use; read once per process)."""
+    named = os.environ.get(KEY_ENV, "")
+    cached = _by_env.get(named)
+    if cached is not None:
+        return cached
     path = key_path()
     with _key_lock:
         if path in _keys:
+            _by_env[named] = _keys[path]
             return _keys[path]
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -132,7 +144,7 @@ def audit_key() -> bytes:
         key = bytes.fromhex(path.read_text(encoding="ascii").strip())
         if len(key) < 16:
             raise ValueError(f"the audit key in {path} is too short")
-        _keys[path] = key
+        _keys[path] = _by_env[named] = key
         return key
 
 
