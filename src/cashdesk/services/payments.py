@@ -32,6 +32,7 @@ from cashdesk.services.context import ServiceContext
 from cashdesk.services.devices import pole_line
 from cashdesk.services.documents import receipt_document
 from cashdesk.services.drawers import DEFAULT_DRAWER, business_date_for, open_session_row
+from cashdesk.services.posting import BatchRowKey, Pipeline, Posting, Voiding
 from cashdesk.store.engine import StoreError, transaction
 from cashdesk.store.models import (
     DrawerSession,
@@ -137,16 +138,6 @@ def entry_payload(entry: JournalEntry) -> dict[str, object]:
     }
 
 
-# Extension points for the areas that build on posting (records, licenses, devices...):
-# a check runs inside the posting transaction before anything is written and raises a
-# CashdeskError to refuse the receipt; a posted-hook runs inside the same transaction after
-# the receipt rows exist, so what it writes (a bill item paid, a license renewed) commits or
-# rolls back with the receipt.
-PostingCheck = Callable[[Session, FinalReceipt, Operator], None]
-PostedHook = Callable[[Session, Receipt, FinalReceipt, Operator], None]
-# A void-hook runs inside the void's transaction after the receipt is marked voided; it undoes
-# what a posted-hook recorded (a bill item paid...) or raises a CashdeskError to refuse the void.
-VoidHook = Callable[[Session, Receipt, Operator], None]
 # Posts a training user's receipt apart from the real ones (services/training.py).
 TrainingPoster = Callable[[Operator, FinalReceipt], "PostedReceipt"]
 
@@ -172,9 +163,8 @@ class PaymentService:
     def __init__(self, ctx: ServiceContext, catalog: CatalogService) -> None:
         self.ctx = ctx
         self.catalog = catalog
-        self.checks: list[PostingCheck] = []
-        self.posted_hooks: list[PostedHook] = []
-        self.void_hooks: list[VoidHook] = []
+        # Every kind of record a receipt touches (services/posting.py), registered once.
+        self.pipeline = Pipeline()
         self.training_poster: TrainingPoster | None = None
 
     # -- posting ------------------------------------------------------------------------
@@ -185,9 +175,13 @@ class PaymentService:
         *,
         drawer: str = DEFAULT_DRAWER,
         devices: bool = True,
+        paid_on: dt.date | None = None,
+        batch_row: BatchRowKey | None = None,
     ) -> PostedReceipt:
         """``devices=False`` posts without printing, kicking or displaying: a mail or lockbox
-        batch has no customer at the counter and no cash in the counter's drawer."""
+        batch has no customer at the counter and no cash in the counter's drawer. ``paid_on``
+        (a mail row's postmark) is the date penalties are computed as of, the receipt's
+        business date when not given; ``batch_row`` is the batch row the receipt posts."""
         operator.require(Permission.TAKE_PAYMENT)
         final = receipt.freeze() if isinstance(receipt, ReceiptDraft) else receipt
         known = self.catalog.catalog()
@@ -214,8 +208,17 @@ class PaymentService:
                     f"Drawer {drawer} is open for {session_row.cashier.full_name}; "
                     "it must be handed over or shared before you take payments on it."
                 )
-            for posting_check in self.checks:
-                posting_check(s, final, operator)
+            business_date = business_date_for(s, self.ctx, now)
+            posting = Posting(
+                session=s,
+                final=final,
+                operator=operator,
+                now=now,
+                business_date=business_date,
+                paid_on=paid_on or business_date,
+                batch_row=batch_row,
+            )
+            self.pipeline.check(posting)
             seq = self._next_seq(s)
             row = Receipt(
                 id=new_uuid(),  # set now, not at flush, so the journal can name it unflushed
@@ -225,7 +228,7 @@ class PaymentService:
                 drawer_session_id=session_row.id,
                 cashier_id=operator.user_id,
                 # After the day close, late receipts belong to the next business date.
-                business_date=business_date_for(s, self.ctx, now),
+                business_date=business_date,
                 posted_at=now,
                 payer=final.payer[:120],
                 total_cents=final.total.cents,
@@ -270,8 +273,8 @@ class PaymentService:
             )
             entry.lines = journal_line_rows(journal)
             s.add(entry)
-            for hook in self.posted_hooks:
-                hook(s, row, final, operator)
+            posting.receipt = row
+            self.pipeline.apply(posting)
             self.ctx.audit(
                 s,
                 action="receipt_posted",
@@ -451,8 +454,8 @@ class PaymentService:
             row.voided_at = now
             row.voided_by_id = operator.user_id
             row.void_reason = reason[:200]
-            for void_hook in self.void_hooks:
-                void_hook(s, row, operator)
+            voiding = Voiding(session=s, receipt=row, operator=operator, now=now)
+            self.pipeline.undo(voiding)
             entry = JournalEntry(
                 kind="void",
                 receipt_id=row.id,
@@ -490,6 +493,8 @@ class PaymentService:
                     "approved_by": approval.approver_username if approval else operator.username,
                     "reason": reason,
                     "journal_entry": entry_payload(entry),
+                    # What the void put back (a license's expiry, a TOT return...).
+                    "undone": voiding.undone,
                 },
             )
             summary = self._summary(row)

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,7 +50,7 @@ LICENSE_CODES = frozenset(
     }
 )
 RECEIVED_VIA = ("counter", "mail", "fax")
-ANIMAL_RENEWAL_OPENS_DAYS = 90
+ANIMAL_RENEWAL_OPENS_DAYS = animal_rules.RENEWAL_OPENS_DAYS
 MAX_TAG_RANGE = 100_000
 _TAG_PREFIX = re.compile(r"^[A-Z]{0,4}$")
 _TOT_OPERATOR = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
@@ -176,7 +176,7 @@ class AnimalLicenseInfo:
     rabies_expires: dt.date | None
 
 
-# -- what the service holds until the payment posts -------------------------------------------
+# -- what an application's issue gets inside the posting transaction -----------------------
 @dataclass(slots=True, kw_only=True)
 class _Posting:
     """What an application's ``apply`` gets inside the posting transaction."""
@@ -188,15 +188,6 @@ class _Posting:
     now: dt.datetime
     operator: Operator
     quote: FeeQuote
-
-
-@dataclass(slots=True, kw_only=True)
-class _Pending:
-    charge: LicenseCharge
-    # The fees as they stand on a business date (for the check at posting).
-    requote: Callable[[dt.date], FeeQuote]
-    # Issue / renew / record; returns the reference for the receipt lines.
-    apply: Callable[[_Posting], str]
 
 
 def _payable(quote: FeeQuote, application: str) -> tuple[ChargeLine, ...]:
