@@ -18,6 +18,7 @@ from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import NotFound, StateError, ValidationError
 from cashdesk.store.engine import transaction
 from cashdesk.store.license_models import (
+    IssuedLicenseRow,
     TagStockRow,
 )
 from cashdesk.store.reference_models import AnimalLicenseRow
@@ -29,7 +30,6 @@ from cashdesk.services.licenses.applications import (
     LicenseApplications,
     LicenseParticipant,
     give_back_number,
-    register_issue,
     restore_state,
     row_state,
 )
@@ -361,6 +361,9 @@ class AnimalRenewal(Application):
     def issued_on(self, business_date: dt.date) -> dt.date:
         return max(business_date, self.due_on + dt.timedelta(days=1))
 
+    def license_changed(self) -> str | None:
+        return self.license_no
+
     def requote(self, business_date: dt.date) -> FeeQuote:
         return animal_rules.quote_animal_license(
             species=self.species,
@@ -452,6 +455,9 @@ class ReplacementTag(Application):
 
     license_no: str
 
+    def license_changed(self) -> str | None:
+        return self.license_no
+
     def requote(self, business_date: dt.date) -> FeeQuote:
         return animal_rules.quote_replacement_tag()
 
@@ -474,8 +480,23 @@ class AnimalLicenseParticipant(LicenseParticipant):
             codes=frozenset({animal_rules.CODE_LICENSE, animal_rules.CODE_TAG}),
         )
 
-    def take_back(self, voiding: Voiding, application: str) -> None:
-        issued = register_issue(voiding, application)
+    def undo(self, voiding: Voiding) -> None:
+        tags = voiding.session.scalars(
+            select(IssuedLicenseRow.tag_no).where(
+                IssuedLicenseRow.receipt_id == voiding.receipt.id,
+                IssuedLicenseRow.kind == "animal",
+                IssuedLicenseRow.tag_no != "",
+            )
+        ).all()
+        super().undo(voiding)
+        # The last tag handed out first, so each range steps back over the tags it gave.
+        for tag in sorted(tags, key=_tag_order, reverse=True):
+            return_tag(voiding.session, tag, by=voiding.operator.user_id, at=voiding.now)
+        voiding.session.flush()
+
+    def take_back(
+        self, voiding: Voiding, application: str, issued: IssuedLicenseRow | None
+    ) -> None:
         if issued is None:
             return
         s = voiding.session
@@ -487,6 +508,8 @@ class AnimalLicenseParticipant(LicenseParticipant):
             give_back_number(s, "AL", issued.license_no)
         else:
             restore_state(lic, issued.prior)
-        s.flush()
-        if issued.tag_no:
-            return_tag(s, issued.tag_no, by=voiding.operator.user_id, at=voiding.now)
+
+
+def _tag_order(tag: str) -> tuple[str, int]:
+    match = _TAG.match(tag)
+    return (match.group(1), int(match.group(2))) if match else (tag, 0)

@@ -71,6 +71,10 @@ class Application(ABC):
         """Issue / renew / record inside the posting transaction; returns the reference the
         receipt lines get (the license or tag number)."""
 
+    def license_changed(self) -> str | None:
+        """The license on file this application changes (a renewal, a new tag), if any."""
+        return None
+
     def to_json(self) -> str:
         values = {}
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
@@ -358,7 +362,10 @@ def give_back_number(s: Session, kind: str, license_no: str) -> None:
     except (IndexError, ValueError):
         return
     if counter is not None and counter.last_no == number:
-        counter.last_no = number - 1
+        if number == 1:
+            s.delete(counter)  # the first number of the kind: the counter was not there before
+        else:
+            counter.last_no = number - 1
 
 
 class LicenseParticipant(Participant[IssuePlan]):
@@ -384,6 +391,12 @@ class LicenseParticipant(Participant[IssuePlan]):
             on_receipt = [line for line in posting.final.lines if line.reference == reference]
             application, quote = self.licenses._priced(row, on_receipt, posting.business_date)
             plan.append((row, application, quote))
+        # One change to a license per receipt: a void puts each license back in one step.
+        changed = [n for _, a, _ in plan if (n := a.license_changed()) is not None]
+        for number in {n for n in changed if changed.count(n) > 1}:
+            raise ValidationError(
+                f"{number} has two applications on this receipt; take them one at a time."
+            )
         return plan
 
     def apply(self, posting: Posting, plan: IssuePlan) -> None:
@@ -402,19 +415,28 @@ class LicenseParticipant(Participant[IssuePlan]):
 
     def undo(self, voiding: Voiding) -> None:
         s = voiding.session
-        for application in s.scalars(
+        applications = s.scalars(
             select(LicenseApplicationRow).where(
                 LicenseApplicationRow.receipt_id == voiding.receipt.id,
                 LicenseApplicationRow.kind == self.name,
             )
-        ):
-            self.take_back(voiding, application.id)
+        ).all()
+        # The latest number first, so each counter steps back over the numbers it gave.
+        issues = sorted(
+            ((a, register_issue(voiding, a.id)) for a in applications),
+            key=lambda pair: pair[1].license_no if pair[1] is not None else "",
+            reverse=True,
+        )
+        for application, issued in issues:
+            self.take_back(voiding, application.id, issued)
             application.status = "open"
             application.receipt_id = None
         s.flush()
 
     @abstractmethod
-    def take_back(self, voiding: Voiding, application: str) -> None:
+    def take_back(
+        self, voiding: Voiding, application: str, issued: IssuedLicenseRow | None
+    ) -> None:
         """Undo what the application issued with the voided receipt."""
 
 

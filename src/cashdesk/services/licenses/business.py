@@ -15,6 +15,7 @@ from cashdesk.domain.money import Money
 from cashdesk.domain.quote import FeeQuote
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import NotFound
+from cashdesk.store.license_models import IssuedLicenseRow
 from cashdesk.store.reference_models import BusinessLicenseRow
 
 if TYPE_CHECKING:  # reportlab is loaded when a certificate or register is made, not at start
@@ -24,7 +25,6 @@ from cashdesk.services.licenses.applications import (
     LicenseApplications,
     LicenseParticipant,
     give_back_number,
-    register_issue,
     restore_state,
     row_state,
 )
@@ -184,6 +184,9 @@ class BusinessRenewal(Application):
     received_via: str
     received_on: dt.date | None
 
+    def license_changed(self) -> str | None:
+        return self.license_no
+
     def requote(self, business_date: dt.date) -> FeeQuote:
         return business_rules.quote_business_license(
             license_class=self.license_class,
@@ -294,8 +297,9 @@ class BusinessLicenseParticipant(LicenseParticipant):
             codes=frozenset({business_rules.CODE_NEW, business_rules.CODE_RENEWAL}),
         )
 
-    def take_back(self, voiding: Voiding, application: str) -> None:
-        issued = register_issue(voiding, application)
+    def take_back(
+        self, voiding: Voiding, application: str, issued: IssuedLicenseRow | None
+    ) -> None:
         if issued is None:
             return
         lic = voiding.session.get(BusinessLicenseRow, issued.license_no)

@@ -18,6 +18,7 @@ from cashdesk.domain.roles import Operator, Permission
 from cashdesk.domain.tot import quote_tot
 from cashdesk.errors import StateError
 from cashdesk.store.license_models import (
+    IssuedLicenseRow,
     TotReturnRow,
 )
 from cashdesk.store.models import Receipt, new_uuid
@@ -193,7 +194,9 @@ class TotReturnParticipant(LicenseParticipant):
     def __init__(self, licenses: LicenseApplications) -> None:
         super().__init__(licenses, name="tot", codes=frozenset({tot_rules.CODE}))
 
-    def take_back(self, voiding: Voiding, application: str) -> None:
+    def take_back(
+        self, voiding: Voiding, application: str, issued: IssuedLicenseRow | None
+    ) -> None:
         s = voiding.session
         filed = s.scalar(select(TotReturnRow).where(TotReturnRow.application == application))
         if filed is None:
