@@ -477,3 +477,27 @@ def test_property_helpers_cover_every_owner(desk: Cashdesk) -> None:
         "programs",
         "catalog",
     }
+
+
+def test_the_same_account_or_citation_twice_on_one_sale_is_refused(
+    desk: Cashdesk, open_drawer: Operator
+) -> None:
+    """Not only the screen: posting refuses a record's lines put on the sale twice."""
+    account = next(
+        a["account_no"]
+        for a in _city("utility_accounts")
+        if a["status"] == "active"
+        and any(i["account_no"] == a["account_no"] for i in _city("utility_bill_items"))
+    )
+    lines = list(desk.records.utility_payment(account, amount=Money.parse("10.00")).lines)
+    with pytest.raises(ValidationError, match=f"Account {account} is on this sale twice"):
+        pay(desk, open_drawer, *lines, *lines)
+    citation = next(
+        c["citation_no"]
+        for c in _city("citations")
+        if c["status"] == "open" and dt.date.fromisoformat(c["issue_date"]) <= TODAY
+    )
+    fine = list(desk.records.citation_lines(citation))
+    with pytest.raises(ValidationError, match=f"Citation {citation} is on this sale twice"):
+        pay(desk, open_drawer, *fine, *fine)
+    pay(desk, open_drawer, *lines, *fine)  # once each is fine

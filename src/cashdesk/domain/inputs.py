@@ -38,6 +38,20 @@ def require_int(value: object, *, field: str) -> int:
     return value
 
 
+# A reason is asked for whatever is out of the ordinary (a void, a no-sale, an override, a
+# drawer reopened, an over/short signed off): "ok" or "." does not say why.
+MIN_REASON = 3
+
+
+def require_reason(text: str, *, asked: str) -> str:
+    """The reason a person gave, blanks folded: at least MIN_REASON characters, else
+    ``asked`` (the question to put to them) is raised."""
+    reason = " ".join(text.split())
+    if len(reason) < MIN_REASON:
+        raise ValidationError(asked)
+    return reason
+
+
 def require_bool(value: object, *, field: str) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{field} must be a bool, not {type(value).__name__}")
@@ -45,10 +59,8 @@ def require_bool(value: object, *, field: str) -> bool:
 
 
 def require_decimal_amount(value: object, *, field: str) -> Money:
-    """A dollar figure typed as a ``Decimal`` (gross receipts, rents): zero or more, to the cent.
-
-    The conversion goes through an exact integer ratio, so even a huge figure is never rounded.
-    """
+    """A dollar figure typed as a ``Decimal`` (gross receipts, rents): zero or more, to the cent
+    (``Money.from_decimal``: exact, never rounded)."""
     if isinstance(value, float):
         raise TypeError(f"{field} is money and never a float: pass a Decimal")
     if not isinstance(value, Decimal):
@@ -57,10 +69,10 @@ def require_decimal_amount(value: object, *, field: str) -> Money:
         raise ValidationError(f"{field} must be a number.")
     if value < 0:
         raise ValidationError(f"{field} cannot be negative.")
-    numerator, denominator = value.as_integer_ratio()
-    if (numerator * 100) % denominator:
-        raise ValidationError(f"{field} cannot have fractions of a cent ({value}).")
-    return Money(cents=numerator * 100 // denominator)
+    try:
+        return Money.from_decimal(value)
+    except ValidationError:
+        raise ValidationError(f"{field} cannot have fractions of a cent ({value}).") from None
 
 
 def require_charge_amount(value: object, *, field: str) -> Money:

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from cashdesk import events
 from cashdesk.domain.drawer import (
-    MIN_REASON,
     CashCount,
     DrawerCount,
     ListedItem,
@@ -40,6 +39,7 @@ from cashdesk.domain.drawer import (
     reconcile,
     refuse_paid_out,
 )
+from cashdesk.domain.inputs import require_reason
 from cashdesk.domain.money import Money, total
 from cashdesk.domain.roles import Operator, Permission, may
 from cashdesk.domain.tender import TenderKind as K
@@ -374,9 +374,7 @@ class BalancingService:
         """A supervisor sends a counted or approved drawer back to open (audited); its count
         is set aside and the cashier counts again."""
         operator.require(Permission.REOPEN_DRAWER)
-        reason = " ".join(reason.split())
-        if len(reason) < MIN_REASON:
-            raise ValidationError("Give the reason for reopening the drawer.")
+        reason = require_reason(reason, asked="Give the reason for reopening the drawer.")
         now = self.ctx.now()
         with transaction(self.ctx.sessions) as s:
             row = self._row(s, session_id)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from cashdesk import events
 from cashdesk.devices.document import ReceiptDocument, render_text
 from cashdesk.domain.gl import distribute, reverse
+from cashdesk.domain.inputs import require_reason
 from cashdesk.domain.money import Money
 from cashdesk.domain.privacy import redact_pans, shown_account
 from cashdesk.domain.receipt import FinalReceipt, ReceiptDraft
@@ -46,9 +47,6 @@ from cashdesk.store.models import (
 )
 
 log = logging.getLogger(__name__)
-
-MIN_VOID_REASON = 3
-
 
 def format_receipt_number(workstation_id: str, seq: int) -> str:
     return f"{workstation_id}-{seq:06d}"
@@ -408,9 +406,7 @@ class PaymentService:
         else:
             operator.require(Permission.REQUEST_VOID)
             reason = reason or approval.reason
-        reason = redact_pans(" ".join(reason.split()))
-        if len(reason) < MIN_VOID_REASON:
-            raise ValidationError("Give the reason for the void.")
+        reason = require_reason(redact_pans(reason), asked="Give the reason for the void.")
         now = self.ctx.now()
         with transaction(self.ctx.sessions) as s:
             row = self._load(s, number)

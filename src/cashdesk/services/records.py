@@ -58,7 +58,7 @@ from sqlalchemy.orm import Session, selectinload
 from cashdesk.domain import citation as cit
 from cashdesk.domain import utility as util
 from cashdesk.domain.gl import reverse
-from cashdesk.domain.lines import ChargeLine
+from cashdesk.domain.lines import ChargeLine, added_twice
 from cashdesk.domain.money import Money, total
 from cashdesk.domain.returned_checks import (
     FIRST_RETURNED_CHECK_FEE,
@@ -630,6 +630,10 @@ class UtilityBills(Participant[UtilityPlan]):
     def check(self, posting: Posting) -> UtilityPlan:
         plans = []
         for account_no, lines in posting.by_reference(self.codes).items():
+            if added_twice(lines):
+                raise ValidationError(
+                    f"Account {account_no} is on this sale twice; remove one set of its lines."
+                )
             loaded = load_utility(posting.session, account_no)
             restore = any(line.gl_account == util.GL_RECONNECTION_FEE for line in lines)
             application = util.apply_payment(
@@ -690,6 +694,10 @@ class Citations(Participant[CitationPlan]):
     def check(self, posting: Posting) -> CitationPlan:
         plans = []
         for number, lines in posting.by_reference(self.codes).items():
+            if added_twice(lines):
+                raise ValidationError(
+                    f"Citation {number} is on this sale twice; remove one set of its lines."
+                )
             c = load_citation(posting.session, number)
             due = cit.citation_due(c, paid_on=posting.paid_on)  # refuses paid and dismissed
             if _shape(due) != _shape(lines):
