@@ -72,3 +72,44 @@ def test_nsf_fee_lines_are_told_by_code_and_reference() -> None:
     assert (
         collects_fee_of(line("NSF-W01-0001", 2500, code="MISC", reference="NSF-W01-0001")) is None
     )
+
+
+def test_void_eligibility() -> None:
+    from cashdesk.domain.receipt import void_refusal
+
+    today = dt.date(2026, 11, 26)
+
+    def why(**changes: object) -> str | None:
+        facts: dict[str, object] = {
+            "number": "W01-000001",
+            "status": "posted",
+            "business_date": today,
+            "today": today,
+            "drawer_open": True,
+        }
+        facts.update(changes)
+        return void_refusal(**facts)  # type: ignore[arg-type]
+
+    assert why() is None
+    assert why(status="voided") == "Receipt W01-000001 is already voided."
+    assert "only today's receipts" in (why(business_date=today - dt.timedelta(days=1)) or "")
+    assert "reopen it before the void" in (why(drawer_open=False) or "")
+
+
+def test_renewal_year_and_received_date_rules() -> None:
+    from cashdesk.domain.business_license import check_renewal_year
+    from cashdesk.domain.inputs import received
+    from cashdesk.errors import StateError
+
+    today = dt.date(2026, 11, 26)
+    check_renewal_year("BL-1", expires=dt.date(2026, 12, 31), year=2027, today=today)
+    with pytest.raises(StateError, match="already licensed through"):
+        check_renewal_year("BL-1", expires=dt.date(2026, 12, 31), year=2026, today=today)
+    with pytest.raises(ValidationError, match="renew it for 2026 first"):
+        check_renewal_year("BL-1", expires=dt.date(2025, 12, 31), year=2027, today=today)
+    assert received("counter", None, today) == ("counter", None)
+    assert received("mail", dt.date(2026, 11, 20), today) == ("mail", dt.date(2026, 11, 20))
+    with pytest.raises(ValidationError, match="after today"):
+        received("fax", dt.date(2026, 11, 27), today)
+    with pytest.raises(ValidationError, match="postmark"):
+        received("mail", None, today)

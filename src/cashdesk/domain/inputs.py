@@ -101,3 +101,31 @@ def optional_text(value: object, *, field: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{field} must be text, not {type(value).__name__}")
     return value.strip()
+
+
+RECEIVED_VIA = ("counter", "mail", "fax")
+
+
+def received(
+    received_via: str, received_on: date | None, business_date: date
+) -> tuple[str, date | None]:
+    """How an application came in, and the date it is charged as of: by mail its
+    postmark, by fax the day it came in (never after today); at the counter, none."""
+    if received_via not in RECEIVED_VIA:
+        raise ValidationError(
+            f"Received via must be one of {', '.join(RECEIVED_VIA)}, not {received_via!r}."
+        )
+    if received_via == "counter":
+        if received_on is not None:
+            raise ValidationError(
+                "A received date applies only to applications received by mail or fax."
+            )
+        return received_via, None
+    if received_on is None:
+        raise ValidationError("Enter the postmark date (mail) or the date the fax was received.")
+    if received_on > business_date:
+        raise ValidationError(
+            f"The received date {long_date(received_on)} is after today, "
+            f"{long_date(business_date)}."
+        )
+    return received_via, received_on

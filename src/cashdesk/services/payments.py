@@ -23,7 +23,7 @@ from cashdesk.domain.gl import distribute, reverse
 from cashdesk.domain.inputs import require_reason
 from cashdesk.domain.money import Money
 from cashdesk.domain.privacy import redact_pans, shown_account
-from cashdesk.domain.receipt import FinalReceipt, ReceiptDraft
+from cashdesk.domain.receipt import FinalReceipt, ReceiptDraft, void_refusal
 from cashdesk.domain.roles import Operator, Permission, may
 from cashdesk.domain.tender import TenderKind
 from cashdesk.errors import DeviceError, NotFound, PermissionDenied, StateError, ValidationError
@@ -415,14 +415,17 @@ class PaymentService:
                 raise PermissionDenied(
                     "Your own receipt needs another supervisor's approval to be voided."
                 )
-            if row.status == "voided":
-                raise StateError(f"Receipt {row.number} is already voided.")
             today = business_date_for(s, self.ctx, now)  # a closed day is locked
-            if row.business_date != today:
-                raise StateError(
-                    f"Receipt {row.number} is from {row.business_date:%Y-%m-%d}; only today's "
-                    "receipts can be voided."
-                )
+            drawer_row = s.get(DrawerSession, row.drawer_session_id)
+            refusal = void_refusal(
+                number=row.number,
+                status=row.status,
+                business_date=row.business_date,
+                today=today,
+                drawer_open=drawer_row is None or drawer_row.status == "open",
+            )
+            if refusal is not None:
+                raise StateError(refusal)
             original = s.scalar(
                 select(JournalEntry)
                 .where(JournalEntry.receipt_id == row.id, JournalEntry.kind == "receipt")
@@ -430,12 +433,6 @@ class PaymentService:
             )
             if original is None:
                 raise StateError(f"Receipt {row.number} has no journal entry to reverse.")
-            drawer_row = s.get(DrawerSession, row.drawer_session_id)
-            if drawer_row is not None and drawer_row.status != "open":
-                raise StateError(
-                    f"Receipt {row.number}'s drawer has been counted; a lead cashier must "
-                    "reopen it before the void, so the count stays right."
-                )
             if approval is not None:
                 use_approval(
                     self.ctx,
