@@ -26,6 +26,7 @@ from cashdesk.services.balancing import BalancingService
 from cashdesk.services.batches import BatchRows, BatchService
 from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
+from cashdesk.services.day_close import DayCloseService
 from cashdesk.services.day_reports import DayReportService
 from cashdesk.services.devices import DeviceService
 from cashdesk.services.drawers import DrawerService
@@ -91,6 +92,7 @@ class Cashdesk:
     batches: BatchService
     day_reports: DayReportService
     balancing: BalancingService
+    day_close: DayCloseService
     users: UserService
     approvals: ApprovalService
     audit: AuditService
@@ -196,7 +198,8 @@ def open_cashdesk(
         lookup=LookupService(ctx),
         batches=batches,
         day_reports=day_reports,
-        balancing=BalancingService(ctx, day_reports),
+        balancing=BalancingService(ctx),
+        day_close=DayCloseService(ctx, day_reports),
         users=UserService(ctx, auth),
         approvals=ApprovalService(ctx, auth),
         audit=audit,

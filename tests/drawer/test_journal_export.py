@@ -77,7 +77,7 @@ def test_each_stored_entry_kind_is_in_the_export(
     desk: Cashdesk, day_with_nsf: dict[str, Operator], kind: str
 ) -> None:
     lead = day_with_nsf["lead"]
-    desk.balancing.close_day(lead)
+    desk.day_close.close_day(lead)
     rows = [r for r in csv_rows(desk, lead) if r["kind"] == kind]
     with desk.ctx.sessions() as s:
         entries = s.scalars(
@@ -104,7 +104,7 @@ def test_the_closes_own_postings_are_in_the_export(
     desk: Cashdesk, day_with_nsf: dict[str, Operator], kind: str
 ) -> None:
     lead = day_with_nsf["lead"]
-    closed = desk.balancing.close_day(lead)
+    closed = desk.day_close.close_day(lead)
     rows = [r for r in csv_rows(desk, lead) if r["kind"] == kind]
     assert rows
     close_lines = [
@@ -150,7 +150,7 @@ def test_export_debits_and_credits_per_account_are_the_days_journal_lines(
     assert set(kinds) == set(STORED_KINDS)
     assert per_account(stored_rows) == store_per_account(desk, kinds=kinds)
     # After the close, the same: the summary entry restates the receipts and is not exported.
-    desk.balancing.close_day(lead)
+    desk.day_close.close_day(lead)
     closed_rows = [r for r in csv_rows(desk, lead) if r["kind"] not in CLOSE_KINDS]
     assert per_account(closed_rows) == store_per_account(desk, kinds=STORED_KINDS)
     debits = sum(Decimal(r["debit"]) for r in csv_rows(desk, lead))
@@ -162,7 +162,7 @@ def test_export_counts_by_kind_equal_the_stores(
     desk: Cashdesk, day_with_nsf: dict[str, Operator]
 ) -> None:
     lead = day_with_nsf["lead"]
-    desk.balancing.close_day(lead)
+    desk.day_close.close_day(lead)
     export = desk.day_reports.journal(lead, DAY)
     totals = {t.kind: (t.entries, t.debits) for t in export.totals}
     assert {t.kind: (t.entries, t.debits) for t in export.store_totals} == {

@@ -12,39 +12,19 @@ not yet closed gets the same two from the counts so far (provisional).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from cashdesk.domain.gl import JournalLine
 from cashdesk.domain.money import Money
+from cashdesk.reports.data import ExportedEntry, KindTotal
 from cashdesk.store.models import JournalEntry, JournalLineRow
 
 DAY_SUMMARY_KIND = "day"
 # The day summary restates the receipts under this memo (domain.drawer.day_journal).
 RECEIPTS_MEMO = "Receipts of the day"
 OVER_SHORT_MEMO = "Over/short"
-
-
-@dataclass(frozen=True, slots=True)
-class ExportedEntry:
-    id: str
-    kind: str
-    description: str
-    lines: tuple[JournalLine, ...]
-
-    @property
-    def debits(self) -> Money:
-        return sum((line.debit for line in self.lines), Money.zero())
-
-
-@dataclass(frozen=True, slots=True)
-class KindTotal:
-    kind: str
-    entries: int
-    debits: Money
 
 
 def stored_entries(s: Session, workstation_id: str, day: dt.date) -> list[ExportedEntry]:
@@ -95,15 +75,6 @@ def close_entries(entry_id: str, day_lines: tuple[JournalLine, ...]) -> list[Exp
             )
         )
     return out
-
-
-def totals_by_kind(entries: list[ExportedEntry] | tuple[ExportedEntry, ...]) -> list[KindTotal]:
-    counts: dict[str, int] = defaultdict(int)
-    debits: dict[str, Money] = defaultdict(Money.zero)
-    for entry in entries:
-        counts[entry.kind] += 1
-        debits[entry.kind] += entry.debits
-    return [KindTotal(kind, counts[kind], debits[kind]) for kind in sorted(counts)]
 
 
 def store_totals(s: Session, workstation_id: str, day: dt.date) -> list[KindTotal]:
