@@ -34,7 +34,7 @@ from types import ModuleType
 from typing import Any
 
 from cashdesk.devices.base import DeviceStatus, PrinterError, ReceiptPrinter
-from cashdesk.devices.document import ReceiptDocument, Style, layout
+from cashdesk.devices.document import ReceiptDocument, Style, clean, layout, map_text
 from cashdesk.devices.settings import Table
 from cashdesk.devices.worker import PortWorker
 from cashdesk.errors import DeviceError
@@ -193,27 +193,35 @@ def parse_printer(table: Table, transport: str) -> PrinterSettings:
 # -- rendering --------------------------------------------------------------------------------
 
 
+def _encodes(text: str, codec: str) -> bool:
+    try:
+        text.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def printable(text: str, codepage: str) -> str:
-    """``text`` reduced to characters the pinned code page can print: an accent the page
-    lacks loses its accent ("ł" has none to lose and becomes "?"), "…" becomes "."."""
+    """``text`` reduced to what the pinned code page can print, never to "?" where a reader
+    would see a letter: a character the page has stays; one it lacks loses its accent ("é"
+    on a page without it), else is transliterated by anyascii ("Ł" → "L", "–" → "-",
+    "“" → '"', "北京" → "BeiJing"). Control characters become spaces (see ``clean``), so a
+    name can never carry a printer command. The result may be longer than ``text``: lay out
+    the result, not the original."""
+    from anyascii import anyascii
+
     codec = codepage.lower()
     out: list[str] = []
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            ch.encode(codec)
+    for ch in clean(text):
+        if _encodes(ch, codec):
             out.append(ch)
             continue
-        except UnicodeEncodeError:
-            pass
-        if ch == "…":
-            out.append(".")
-            continue
         base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        try:
-            base.encode(codec)
-            out.append(base if len(base) == 1 else "?")
-        except UnicodeEncodeError:
-            out.append("?")
+        if base and _encodes(base, codec):
+            out.append(base)
+            continue
+        ascii_text = anyascii(ch)
+        out.append(ascii_text if _encodes(ascii_text, codec) else "?")
     return "".join(out)
 
 
@@ -234,8 +242,9 @@ def render_receipt(
     width = p.profile.get_columns("a")
     p.hw("INIT")
     p.charcode(codepage)  # after INIT, which resets the printer's page to its default
-    for line in layout(doc, width):
-        text = printable(line.text, codepage)
+    # Reduced to the code page first, then laid out: a transliteration can lengthen a name.
+    for line in layout(map_text(doc, lambda text: printable(text, codepage)), width):
+        text = line.text
         if line.style is Style.LABEL:
             # ESC ! clears bold, so bold goes in the same set() call, after the size.
             p.set(align="center", bold=True, double_width=True, double_height=True)
