@@ -44,4 +44,3 @@ def test_every_shipped_font_has_its_license_beside_it() -> None:
     licences = {p.name for p in folder.glob("LICENSE-*")}
     assert {"LICENSE-DejaVu.txt", "LICENSE-NotoSansMono.txt"} <= licences
     assert "SIL OPEN FONT LICENSE Version 1.1" in (folder / "LICENSE-NotoSansMono.txt").read_text()
-
