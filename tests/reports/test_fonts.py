@@ -4,11 +4,12 @@ may carry: nothing prints as a black box."""
 from __future__ import annotations
 
 import csv
+
 import pytest
 from reportlab.pdfbase.ttfonts import TTFont
 
-from cashdesk.resources import city_dir, fonts_dir
 from cashdesk.reports.receipt_pdf import MONO_BOLD_FILE, MONO_FILE
+from cashdesk.resources import city_dir, fonts_dir
 
 REPORT_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 VIETNAMESE = (

@@ -82,6 +82,7 @@ class CheckReader(abc.ABC):
 
 class CustomerDisplay(abc.ABC):
     name = "Customer display"
+    width = 20  # characters per line: 20 on a 2x20 pole display, 40 on a 2x40 one
 
     @abc.abstractmethod
     def show(self, top: str, bottom: str) -> None:

@@ -183,8 +183,9 @@ class _Builder:
     def display(self) -> CustomerDisplay:
         kind, table = self.table("display")
         if kind == "simulator":
+            width = table.integer("width", 20, low=8, high=40)
             table.finish()
-            return SimulatedDisplay()
+            return SimulatedDisplay(width=width)
         if kind == "none":
             table.finish()
             return NullDisplay()

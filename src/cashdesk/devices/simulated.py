@@ -93,11 +93,12 @@ class SimulatedCheckReader(CheckReader):
 class SimulatedDisplay(CustomerDisplay):
     name = "Customer display (simulated)"
 
-    def __init__(self) -> None:
+    def __init__(self, *, width: int = DISPLAY_WIDTH) -> None:
+        self.width = width
         self.lines = ("", "")
 
     def show(self, top: str, bottom: str) -> None:
-        self.lines = (top[:DISPLAY_WIDTH], bottom[:DISPLAY_WIDTH])
+        self.lines = (top[: self.width], bottom[: self.width])
 
     def status(self) -> DeviceStatus:
         return DeviceStatus(self.name, True, "Ready")

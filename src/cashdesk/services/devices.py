@@ -226,8 +226,10 @@ class DeviceService:
         self.ctx.devices.display.show("", "")
 
     def _show(self, top_left: str, top_right: str, bottom_left: str, bottom_right: str) -> None:
-        self.ctx.devices.display.show(
-            pole_line(top_left, top_right), pole_line(bottom_left, bottom_right)
+        display = self.ctx.devices.display
+        display.show(
+            pole_line(top_left, top_right, display.width),
+            pole_line(bottom_left, bottom_right, display.width),
         )
 
 

@@ -294,8 +294,8 @@ class PaymentService:
                 document,
                 kick=any(t.kind is TenderKind.CASH for t in final.tenders),
                 display=(
-                    pole_line("TOTAL", str(final.total)),
-                    pole_line("CHANGE", str(final.change)),
+                    pole_line("TOTAL", str(final.total), self.ctx.devices.display.width),
+                    pole_line("CHANGE", str(final.change), self.ctx.devices.display.width),
                 ),
             )
         self.ctx.events.emit(events.RECEIPT_POSTED, number=number, total=final.total)
