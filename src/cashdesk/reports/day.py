@@ -34,13 +34,19 @@ def _status_line(report: DayReport) -> str:
     return "PROVISIONAL: the day is not closed; figures may still change."
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _counted(report: DayReport) -> int:
     return sum(1 for sf in report.sessions if sf.counted)
 
 
 def _summary(report: DayReport) -> list[list[object]]:
     numbers = report.numbers
-    rng = f"{numbers.first} to {numbers.last} ({numbers.count} numbers)" if numbers else "none"
+    rng = "none"
+    if numbers:
+        rng = f"{numbers.first} to {numbers.last} ({_count(numbers.count, 'number')})"
     gaps = "none" if numbers is None or numbers.gapless else ", ".join(numbers.gaps)
     rows: list[list[object]] = []
     if report.kind == "Z" and report.z_number is not None:

@@ -19,9 +19,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
     KeepTogether,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -225,17 +227,20 @@ def build_bytes(
 ) -> bytes:
     register_fonts()
     out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=pagesize,
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=margin,
-        bottomMargin=margin + 0.1 * inch,
-        title=title,
-        author=author,
-        invariant=True,
+    doc = BaseDocTemplate(out, pagesize=pagesize, title=title, author=author, invariant=True)
+    bottom = margin + 0.1 * inch
+    # No frame padding: a table as wide as the text area ends at the margin, not 6 pt past.
+    frame = Frame(
+        margin,
+        bottom,
+        pagesize[0] - 2 * margin,
+        pagesize[1] - margin - bottom,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
     )
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     doc.build(story, canvasmaker=numbered_canvas(footer, margin=margin))
     return out.getvalue()
 
