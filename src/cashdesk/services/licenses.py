@@ -1420,7 +1420,12 @@ class LicenseService:
             printed = self.ctx.local_time(self.ctx.now()).strftime("%Y-%m-%d %H:%M")
             out.write_bytes(
                 register_pdf(
-                    entries, city=self.ctx.config.city_name, start=start, end=end, printed=printed
+                    entries,
+                    city=self.ctx.config.city_name,
+                    start=start,
+                    end=end,
+                    printed=printed,
+                    workstation=self.ctx.workstation_id,
                 )
             )
         with transaction(self.ctx.sessions) as s:
