@@ -90,7 +90,7 @@ from cashdesk.store.models import Receipt, new_uuid
 from cashdesk.store.reference_models import AnimalLicenseRow, BusinessLicenseRow
 
 if TYPE_CHECKING:  # reportlab is loaded when a certificate or register is made, not at start
-    from cashdesk.reports.license_certificate import Certificate
+    from cashdesk.reports.license_certificate import Certificate, Signature
     from cashdesk.reports.license_register import RegisterEntry
 
 log = logging.getLogger(__name__)
@@ -1260,6 +1260,7 @@ class LicenseService:
                 ),
                 footer="Post this license in a conspicuous place at the place of business. "
                 "It is not transferable and expires at the end of the license term.",
+                signature=self._signature(),
             )
         species = row.license_class.capitalize()
         return Certificate(
@@ -1278,7 +1279,14 @@ class LicenseService:
             ),
             footer="The tag must be worn by the animal at all times. "
             "A lost tag is replaced for $5.00 at the finance counter.",
+            signature=self._signature(),
         )
+
+    def _signature(self) -> Signature:
+        from cashdesk.reports.license_certificate import Signature
+
+        signing = self.ctx.config.certificates
+        return Signature(name=signing.signatory, title=signing.title, image=signing.image)
 
     def _returns_on_receipt(self, receipt_id: str, number: str) -> list[FiledReturn]:
         with self.ctx.sessions() as s:
