@@ -114,6 +114,11 @@ def decode(data: bytes) -> Decoded:
             i += 1
         elif b == CR:
             i += 1
+        elif b == FF:  # print and eject the slip (on the slip station)
+            if pending:
+                flush()
+            out.commands.append("FF")
+            i += 1
         elif b == ESC:
             op = need(2)[1]
             if op not in ESC_PARAMS:
@@ -172,7 +177,7 @@ def decode(data: bytes) -> Decoded:
             out.commands.append(" ".join(["GS", chr(op), *(str(p) for p in params)]))
         elif b in (FS, DLE):
             raise DecodeError(f"unexpected {'FS' if b == FS else 'DLE'} command at byte {i}")
-        elif b < 0x20 or b == 0x7F:  # HT, FF, NUL…: never part of a cashdesk line
+        elif b < 0x20 or b == 0x7F:  # HT, NUL…: never part of a cashdesk line
             raise DecodeError(f"control byte 0x{b:02x} in text at byte {i}")
         else:
             pending.append(b)

@@ -35,6 +35,7 @@ from typing import Any
 
 from cashdesk.devices.base import DeviceStatus, PrinterError, ReceiptPrinter
 from cashdesk.devices.document import ReceiptDocument, Style, clean, layout, map_text
+from cashdesk.devices.endorsement import Endorsement, render_endorsement
 from cashdesk.devices.settings import Table
 from cashdesk.devices.worker import PortWorker
 from cashdesk.errors import DeviceError
@@ -115,6 +116,7 @@ class PrinterSettings:
     status_timeout: float = 0.5  # one DLE EOT reply
     wait_seconds: float = 3.0  # how long a payment waits for its receipt
     check_status: bool = True
+    slip_station: bool = False  # a TM-H6000-class printer: checks are endorsed on it
 
     @property
     def readable(self) -> bool:
@@ -173,6 +175,7 @@ def parse_printer(table: Table, transport: str) -> PrinterSettings:
         "status_timeout": table.seconds("status_timeout", 0.5, low=0.05, high=5),
         "wait_seconds": table.seconds("wait_seconds", 3.0, low=0.1, high=30),
         "check_status": table.flag("check_status", True),
+        "slip_station": table.flag("slip_station", False),
     }
     if transport == "network":
         values["host"] = table.text("host")
@@ -365,6 +368,7 @@ class EscposPrinter(ReceiptPrinter):
         self.worker = worker
         self.key = key
         self.name = f"Receipt printer ({settings.profile}, {settings.where})"
+        self.slip_station = settings.slip_station
         self._printer: Any = None  # the python-escpos object; touched only on the worker
         self.last_error: str | None = None
 
@@ -553,6 +557,31 @@ class EscposPrinter(ReceiptPrinter):
             self.last_error = str(err)
             raise
         self.last_error = None
+
+    def endorse(self, endorsement: Endorsement, *, job_id: str) -> None:
+        if not self.slip_station:
+            super().endorse(endorsement, job_id=job_id)
+        s = self.settings
+        data = render_endorsement(endorsement, profile=s.profile, codepage=s.codepage)
+        # The check waits in the slip station for as long as the printer needs; a job older
+        # than the wait is dropped so a check is never endorsed minutes later, unseen.
+        future = self.worker.submit(
+            job_id,
+            lambda: self.job_write(data, "Endorsing the check"),
+            max_age=s.wait_seconds,
+            stale=lambda age: PrinterError(
+                f"The printer was busy for {age:.1f} s; the check of receipt "
+                f"{endorsement.receipt_number} was not endorsed: stamp it by hand."
+            ),
+        )
+        try:
+            future.result(timeout=s.wait_seconds)
+        except TimeoutError:
+            future.cancel()
+            raise PrinterError(
+                f"The slip station did not answer; endorse the check of receipt "
+                f"{endorsement.receipt_number} by hand."
+            ) from None
 
     def status(self) -> DeviceStatus:
         if not self.settings.readable:
