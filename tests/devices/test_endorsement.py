@@ -18,6 +18,7 @@ from cashdesk.domain import tender as T
 from cashdesk.domain.money import Money
 from cashdesk.domain.receipt import ReceiptDraft
 from cashdesk.domain.roles import Operator
+from cashdesk.services.payments import PostedReceipt
 
 GOLDEN = Path(__file__).parent / "golden" / "endorsement_tm_h6000_cp858.bin"
 
@@ -66,7 +67,7 @@ def test_a_real_printer_with_a_slip_station_writes_the_endorsement(tmp_path: Pat
     assert out.read_bytes() == GOLDEN.read_bytes()
 
 
-def pay_by_check(desk: Cashdesk, operator: Operator, code: str = "GOLF-R") -> object:
+def pay_by_check(desk: Cashdesk, operator: Operator, code: str = "GOLF-R") -> PostedReceipt:
     draft = ReceiptDraft(payer="José Núñez")
     draft.add_line(desk.catalog.catalog().line(code))
     draft.add_tender(T.check(Money(cents=4000), routing="021000021", account="123456789",
@@ -85,7 +86,8 @@ def test_a_check_payment_is_endorsed_with_its_category_text(
     assert isinstance(printer, SimulatedPrinter) and printer.slip_station
     posted = pay_by_check(desk, open_drawer)
     ((job, text),) = printer.endorsed
-    number = posted.number  # type: ignore[attr-defined]
+    assert job == f"endorse:{posted.id}:1"
+    number = posted.number
     assert text.splitlines() == [
         "FOR DEPOSIT ONLY",
         "Riverbend Parks and Recreation",
@@ -94,7 +96,7 @@ def test_a_check_payment_is_endorsed_with_its_category_text(
         f"Receipt {number} {desk.ctx.now():%Y-%m-%d}",
         "Check 1001 $40.00",
     ]
-    assert posted.device_problems == ()  # type: ignore[attr-defined]
+    assert posted.device_problems == ()
 
 
 def test_without_a_category_text_the_default_department_line_is_used(
@@ -114,8 +116,8 @@ def test_a_printer_without_a_slip_station_skips_with_a_notice(
     printer = desk.ctx.devices.printer
     assert isinstance(printer, SimulatedPrinter) and printer.endorsed == []
     assert printer.printed  # the receipt itself printed
-    number = posted.number  # type: ignore[attr-defined]
-    assert posted.device_problems == (  # type: ignore[attr-defined]
+    number = posted.number
+    assert posted.device_problems == (
         "This printer has no slip station: stamp the endorsement on the back of 1 check(s) "
         f"of receipt {number}.",
     )
