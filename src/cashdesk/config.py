@@ -245,7 +245,7 @@ def parse_config(data: dict[str, Any], *, source: Path | None = None) -> Config:
 
 
 def _text(table: dict[str, Any], key: str, where: str, *, limit: int) -> str:
-    value = _expect(table, key, str, where).strip()
+    value: str = _expect(table, key, str, where).strip()
     if not value or len(value) > limit:
         raise ConfigError(f"{where}.{key} must be 1 to {limit} characters.")
     return value

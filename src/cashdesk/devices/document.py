@@ -158,8 +158,8 @@ def layout(doc: ReceiptDocument, width: int = RECEIPT_WIDTH) -> list[LaidOutLine
     out: list[LaidOutLine] = []
     if doc.copy_label:
         # Printed at double width: it gets half the columns.
-        label = _centre(f"*** {doc.copy_label} ***", width // 2)
-        out += [LaidOutLine(text, Style.LABEL) for text in label]
+        big = _centre(f"*** {doc.copy_label} ***", width // 2)
+        out += [LaidOutLine(text, Style.LABEL) for text in big]
     for i, heading in enumerate(doc.header):
         style = Style.TITLE if i == 0 else Style.PLAIN
         out += [LaidOutLine(text, style) for text in _centre(heading, width)]

@@ -132,7 +132,7 @@ def numbered_canvas(footer: str, *, margin: float) -> type[Canvas]:
     ``footer`` and "Page N of M" (the total is known only then: reportlab's two-pass
     canvasmaker pattern)."""
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no types
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
