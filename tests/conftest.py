@@ -136,7 +136,7 @@ def text_past_printable_area(
     return outside
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def pdf_fits() -> Callable[..., list[str]]:
     """``text_past_printable_area``: a report test asserts it returns []."""
     return text_past_printable_area

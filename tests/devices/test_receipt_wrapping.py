@@ -4,6 +4,8 @@ decoder written from Epson's command reference rather than from python-escpos.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from escpos_decode import decode
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -96,3 +98,30 @@ def test_the_plain_text_receipt_fits_and_keeps_every_character(
     if squash(clean(payer)):
         assert squash("Received from" + clean(payer)) in squash(text)
     assert squash(clean(description) + "$1,234.50") in squash(text)
+
+
+@settings(max_examples=25, deadline=None)
+@given(payer=payers, description=descriptions)
+def test_the_receipt_pdf_keeps_every_line_on_the_page(
+    payer: str, description: str, pdf_fits: Callable[..., list[str]]
+) -> None:
+    from cashdesk.reports.receipt_pdf import MARGIN_MM, receipt_pdf
+
+    pdf = receipt_pdf(receipt(payer, description, "DUPLICATE"))
+    assert pdf_fits(pdf, margin=MARGIN_MM * 72 / 25.4 - 1) == []
+
+
+def test_the_long_payer_of_issue_21_is_whole_in_the_receipt_pdf(
+    pdf_fits: Callable[..., list[str]],
+) -> None:
+    import pypdfium2 as pdfium
+
+    from cashdesk.reports.receipt_pdf import receipt_pdf
+
+    pdf = receipt_pdf(receipt(LONG_PAYER + " Nguyễn"))
+    document = pdfium.PdfDocument(pdf)
+    text = document[0].get_textpage().get_text_range()
+    document.close()
+    assert "Received from" in text
+    assert squash(LONG_PAYER + " Nguyễn") in squash(text)
+    assert pdf_fits(pdf, margin=13) == []
