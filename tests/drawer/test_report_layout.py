@@ -31,7 +31,7 @@ def closed_day(
     desk: Cashdesk, people: dict[str, Operator], pay: Pay, clock: FixedClock
 ) -> dict[str, Operator]:
     simulate_day(desk, people, pay, clock)
-    desk.balancing.deposit(people["lead"], bag_number="BAG-1001", business_date=DAY)
+    desk.day_close.deposit(people["lead"], bag_number="BAG-1001", business_date=DAY)
     return people
 
 
