@@ -90,3 +90,17 @@ def test_the_x_report_shows_no_over_short_before_a_drawer_is_counted(
     assert "even" not in text and "$0.00 (" not in text
     assert "Page 1 of 1" in text and "Prepared by" in text
     assert pdf_fits(path, side=SIDE) == []
+
+
+def test_each_close_of_a_workstation_gets_the_next_z_number(
+    desk: Cashdesk, closed_day: dict[str, Operator], clock: FixedClock, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    lead = closed_day["lead"]
+    clock.advance(days=1)
+    result = desk.day_close.close_day(lead, DAY + dt.timedelta(days=1))
+    assert result.report.kind == "Z" and result.report.z_number == 2
+    assert desk.day_reports.z_report(lead, DAY).z_number == 1  # the first keeps its number
+    text = pdf_text(render_day_report(result.report, tmp_path / "z2.pdf"))
+    assert "Z report 0002 (day close)" in text
