@@ -157,9 +157,13 @@ def layout(doc: ReceiptDocument, width: int = RECEIPT_WIDTH) -> list[LaidOutLine
     rule = LaidOutLine("-" * width, Style.RULE)
     out: list[LaidOutLine] = []
     if doc.copy_label:
-        # Printed at double width: it gets half the columns.
-        big = _centre(f"*** {doc.copy_label} ***", width // 2)
-        out += [LaidOutLine(text, Style.LABEL) for text in big]
+        # Printed at double width when it fits half the columns (REPRINT, VOID); a longer
+        # one ("TRAINING — NOT A RECEIPT") stays whole on one bold line rather than break.
+        starred = f"*** {doc.copy_label} ***"
+        if display_width(starred) <= width // 2:
+            out += [LaidOutLine(text, Style.LABEL) for text in _centre(starred, width // 2)]
+        else:
+            out += [LaidOutLine(text, Style.BOLD) for text in _centre(starred, width)]
     for i, heading in enumerate(doc.header):
         style = Style.TITLE if i == 0 else Style.PLAIN
         out += [LaidOutLine(text, style) for text in _centre(heading, width)]
