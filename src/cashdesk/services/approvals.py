@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cashdesk.domain.inputs import require_reason
 from cashdesk.domain.privacy import redact_pans
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import AuthenticationError, PermissionDenied, StateError, ValidationError
@@ -32,7 +33,6 @@ from cashdesk.store.models import User, new_uuid
 from cashdesk.store.security_models import ApprovalRow
 
 APPROVAL_LIFETIME = dt.timedelta(minutes=5)
-MIN_REASON = 3
 
 
 class OverrideAction(enum.StrEnum):
@@ -87,10 +87,7 @@ class Approval:
 
 
 def normalise_reason(reason: str) -> str:
-    reason = redact_pans(" ".join(reason.split()))
-    if len(reason) < MIN_REASON:
-        raise ValidationError("Give the reason for the override.")
-    return reason[:200]
+    return require_reason(redact_pans(reason), asked="Give the reason for the override.")[:200]
 
 
 def use_approval(
