@@ -323,7 +323,9 @@ def measure(db: Path, now: dt.datetime, posts: int, repeat: int) -> dict[str, li
     out["post a receipt"] = posting
     out["drawer status after a receipt"] = status
     void_number = desk.payments.todays_receipts(lead)[-1].number
-    out["void"] = timed(lambda: desk.payments.void_receipt(lead, void_number, reason="bench void"), 1)
+    out["void"] = timed(
+        lambda: desk.payments.void_receipt(lead, void_number, reason="bench void"), 1
+    )
     out["find a record (nunez)"] = timed(lambda: desk.lookup.search("nunez"), repeat)
     out["today's receipts"] = timed(lambda: desk.payments.todays_receipts(lead), repeat)
     out["X report"] = timed(lambda: desk.day_reports.x_report(lead), repeat)

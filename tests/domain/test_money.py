@@ -109,3 +109,17 @@ def test_parse_never_crashes(text: str) -> None:
     except ValidationError:
         return
     assert 0 <= amount.cents <= MAX_CENTS
+
+
+@given(st.integers(min_value=-MAX_CENTS, max_value=MAX_CENTS))
+def test_dollars_are_written_as_babel_writes_them(cents: int) -> None:
+    """The en_US fast path (no locale data loaded) says exactly what babel's CLDR data says."""
+    from babel.numbers import format_currency
+
+    from cashdesk.domain.money import format_money
+
+    amount = Money(cents=cents)
+    assert format_money(amount) == format_currency(amount.as_decimal(), "USD", locale="en_US")
+    assert format_money(amount, locale="fr_FR") == format_currency(
+        amount.as_decimal(), "USD", locale="fr_FR"
+    )
