@@ -9,8 +9,8 @@ receipt numbers continuing the workstation's counter, dates moved one day per co
 payloads rewritten to the new ids; the audit entries are re-chained (each copy hashed onto the
 one before, the chain head moved), so ``audit verify``, ``PRAGMA foreign_key_check`` and
 ``cashdesk check --full`` hold on the built store. The outbox rows of the history are marked
-sent (the central ledger had them), the check's marks set by a full check, as on a counter
-that checked itself yesterday.
+sent (the central ledger had them) and compacted past the hold window as the sync does, the
+check's marks set by a full check, as on a counter that checked itself yesterday.
 
 Then on both stores, in the same run: open (clean, and after an unclean shutdown: the
 incremental check), post receipts, drawer status, find a record, today's receipts, the X
@@ -43,7 +43,9 @@ from cashdesk.domain.audit_chain import ChainLink, compute_hash
 from cashdesk.domain.drawer import CashCount, DrawerCount
 from cashdesk.domain.money import Money
 from cashdesk.domain.receipt import ReceiptDraft
+from cashdesk.ledger.reference import HOLD_WINDOW
 from cashdesk.services.auth import make_hasher
+from cashdesk.services.outbox_compaction import compact_sent
 from cashdesk.store.integrity import check_database
 from cashdesk.store.lock import InstanceLock
 
@@ -358,6 +360,12 @@ def main() -> None:
     if not history.exists():
         build_day(history, FixedClock(FIRST_DAY), args.per_day, demo=True)
         multiply(history, copies)
+        # As the sync does after each push: sent rows past the hold window are compacted.
+        desk = open_desk(history, FixedClock(today))
+        compact_sent(desk.ctx, older_than=HOLD_WINDOW)
+        desk.close()
+        with sqlite3.connect(history) as conn:
+            conn.execute("VACUUM")  # freed pages would be reused by the next days' rows
         report = check_database(history, full=True)  # the marks of a clean check
         assert report.ok, report.problems[:5]
     build = time.perf_counter() - started

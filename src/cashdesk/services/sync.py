@@ -185,6 +185,7 @@ class SyncService:
             try:
                 with connect(target) as conn:
                     self._push(conn, report)
+                    self._compact()
                     if pull:
                         outcome = pull_reference(
                             conn,
@@ -217,6 +218,14 @@ class SyncService:
                 for e, reason in outcome.refused
             ]
             after = batch[-1].outbox_id
+
+    def _compact(self) -> None:
+        """Sent rows past the hold window keep only what a resend and the store check need
+        (services/outbox_compaction.py)."""
+        from cashdesk.ledger.reference import HOLD_WINDOW
+        from cashdesk.services.outbox_compaction import compact_sent
+
+        compact_sent(self.ctx, older_than=HOLD_WINDOW)
 
     def _next_batch(self, after: int) -> list[Any]:
         from cashdesk.ledger.projections import OutboxEvent
