@@ -93,7 +93,7 @@ def close_the_day(desk: Cashdesk, maria: Any, lead: Any) -> None:
     result = desk.balancing.submit_count(maria, count, "1")
     if result.needs_signoff:
         desk.balancing.approve(lead, result.session_id, reason="bench: checks not listed")
-    desk.balancing.close_day(lead)
+    desk.day_close.close_day(lead)
 
 
 def build_day(db: Path, clock: FixedClock, receipts: int, *, demo: bool) -> None:
