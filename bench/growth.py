@@ -348,6 +348,7 @@ def main() -> None:
     parser.add_argument("--day", type=int, default=200, help="receipts on the measured day")
     parser.add_argument("--per-day", type=int, default=400, help="receipts per earlier day")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--keep", type=Path, help="folder to keep the stores in")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="cashdesk-growth-"))
@@ -384,10 +385,14 @@ def main() -> None:
         base_pages = conn.execute("PRAGMA page_count").fetchone()[0]
     per_receipt = (pages - base_pages) * page_size / stored
     work = folder / "work.db"
-    results = {}
-    for name, source in (("day only", day_only), ("history", history)):
-        shutil.copyfile(source, work)
-        results[name] = measure(work, today, args.day, args.repeat)
+    # The two stores take turns (--rounds times), so a burst of load on this shared machine
+    # falls on both; each figure is the median over every round's samples.
+    results: dict[str, dict[str, list[float]]] = {"day only": {}, "history": {}}
+    for _ in range(args.rounds):
+        for name, source in (("day only", day_only), ("history", history)):
+            shutil.copyfile(source, work)
+            for label, samples in measure(work, today, args.day, args.repeat).items():
+                results[name].setdefault(label, []).extend(samples)
     print(
         f"history: {stored:,} receipts of {copies + 1} earlier days (built in {build:.0f} s); "
         f"measured day: {args.day} receipts; {per_receipt:,.0f} bytes a receipt on disk"
