@@ -6,7 +6,7 @@ and deposits), and ``integrity_marks``, where a clean ``cashdesk check`` records
 got so the next one reads only what came after.
 
 Revision ID: 0090
-Revises: 0060
+Revises: 0070
 Create Date: 2026-12-04
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0090"
-down_revision = "0060"
+down_revision = "0070"
 branch_labels = None
 depends_on = None
 
