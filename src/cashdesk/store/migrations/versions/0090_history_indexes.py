@@ -37,6 +37,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_drawer_sessions_handed_from", "drawer_sessions", ["handed_from_id"])
     op.create_index("ix_deposits_day", "deposits", ["workstation_id", "business_date"])
+    # A void's undo reads the licenses its receipt issued.
+    op.create_index("ix_issued_licenses_receipt_id", "issued_licenses", ["receipt_id"])
     op.create_table(
         "integrity_marks",
         sa.Column("name", sa.String(length=40), nullable=False),
@@ -48,6 +50,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("integrity_marks")
+    op.drop_index("ix_issued_licenses_receipt_id", table_name="issued_licenses")
     op.drop_index("ix_deposits_day", table_name="deposits")
     op.drop_index("ix_drawer_sessions_handed_from", table_name="drawer_sessions")
     op.drop_index("ix_drawer_sessions_day", table_name="drawer_sessions")
