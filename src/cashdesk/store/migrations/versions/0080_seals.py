@@ -15,7 +15,7 @@ The hashing is a frozen copy of cashdesk.domain.audit_chain and cashdesk.store.s
 this revision; only the key is read through cashdesk (it lives outside the store).
 
 Revision ID: 0080
-Revises: 0070
+Revises: 0090
 Create Date: 2026-12-04
 """
 
@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0080"
-down_revision = "0070"
+down_revision = "0090"
 branch_labels = None
 depends_on = None
 
