@@ -408,7 +408,7 @@ def verify_store(s: Session) -> ChainReport:
     if report.ok:
         # Entries name users by id: swapping two users' rows would re-attribute what they
         # did (a lead's approvals to a cashier). Each user row is sealed with its id.
-        swapped = unsealed_rows(s, models=(User,))
+        swapped = unsealed_rows(s, tables=("users",))
         if swapped:
             return ChainReport(
                 False,

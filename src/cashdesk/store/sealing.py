@@ -30,29 +30,20 @@ import json
 import os
 import secrets
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper, Session
-
-from cashdesk.store.models import (
-    JournalEntry,
-    JournalLineRow,
-    Receipt,
-    ReceiptLine,
-    TenderRow,
-    User,
-)
 
 KEY_ENV = "CASHDESK_AUDIT_KEY_FILE"
 KEY_BYTES = 32
 
-# The fields of each sealed table that never change once written.
-SEALED: dict[type[Any], tuple[str, ...]] = {
-    Receipt: (
+# The fields of each sealed table that never change once written (by table name, so that
+# `cashdesk check` reads them without loading the ORM models).
+SEALED: dict[str, tuple[str, ...]] = {
+    "receipts": (
         "id",
         "number",
         "workstation_id",
@@ -66,7 +57,7 @@ SEALED: dict[type[Any], tuple[str, ...]] = {
         "tendered_cents",
         "change_cents",
     ),
-    ReceiptLine: (
+    "receipt_lines": (
         "receipt_id",
         "line_no",
         "code",
@@ -75,7 +66,7 @@ SEALED: dict[type[Any], tuple[str, ...]] = {
         "amount_cents",
         "gl_account",
     ),
-    TenderRow: (
+    "tenders": (
         "receipt_id",
         "seq",
         "kind",
@@ -87,7 +78,7 @@ SEALED: dict[type[Any], tuple[str, ...]] = {
         "card_approval",
         "reference",
     ),
-    JournalEntry: (
+    "journal_entries": (
         "id",
         "kind",
         "receipt_id",
@@ -96,9 +87,11 @@ SEALED: dict[type[Any], tuple[str, ...]] = {
         "posted_at",
         "description",
     ),
-    JournalLineRow: ("entry_id", "line_no", "account", "debit_cents", "credit_cents", "memo"),
-    User: ("id", "username"),
+    "journal_lines": ("entry_id", "line_no", "account", "debit_cents", "credit_cents", "memo"),
+    "users": ("id", "username"),
 }
+_TIMES = frozenset({"posted_at"})  # stored as text by SQLite, read back as datetimes
+_DATES = frozenset({"business_date"})
 
 _key_lock = threading.Lock()
 _keys: dict[Path, bytes] = {}
@@ -148,19 +141,23 @@ def audit_key() -> bytes:
         return key
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+def _plain(field: str, value: Any) -> Any:
+    """A sealed field's value in one form, whether it came from the ORM or raw from SQLite."""
+    if value is None:
+        return None
+    if field in _TIMES:
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
         return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    if field in _DATES:
+        return value.isoformat() if isinstance(value, dt.date) else str(value)[:10]
     return value
 
 
 def seal(table: str, values: dict[str, Any], key: bytes | None = None) -> str:
     """The HMAC-SHA256 of ``values`` (the sealed fields of one row of ``table``)."""
     canonical = json.dumps(
-        {"table": table, **{k: _plain(v) for k, v in values.items()}},
+        {"table": table, **{k: _plain(k, v) for k, v in values.items()}},
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -169,16 +166,15 @@ def seal(table: str, values: dict[str, Any], key: bytes | None = None) -> str:
 
 
 def _seal_of(target: Any, key: bytes | None = None) -> str:
-    model = type(target)
-    fields = SEALED[model]
-    return seal(model.__tablename__, {f: getattr(target, f) for f in fields}, key)
+    table = type(target).__tablename__
+    return seal(table, {f: getattr(target, f) for f in SEALED[table]}, key)
 
 
 def _fill_defaults(target: Any) -> None:
     """Give the sealed fields left unset the scalar defaults the INSERT would give them, so
     the seal covers what is stored."""
     table = type(target).__table__
-    for field in SEALED[type(target)]:
+    for field in SEALED[table.name]:
         default = table.c[field].default
         if getattr(target, field, None) is None and default is not None and default.is_scalar:
             setattr(target, field, default.arg)
@@ -186,7 +182,7 @@ def _fill_defaults(target: Any) -> None:
 
 def _before_insert(_mapper: Mapper[Any], _connection: Connection, target: Any) -> None:
     _fill_defaults(target)
-    if "id" in SEALED[type(target)] and getattr(target, "id", None) is None:
+    if "id" in SEALED[type(target).__tablename__] and getattr(target, "id", None) is None:
         column = type(target).__table__.c.id
         if column.default is not None and callable(getattr(column.default, "arg", None)):
             target.id = column.default.arg(None)  # the uuid the INSERT would have made
@@ -209,7 +205,16 @@ def _before_update(_mapper: Mapper[Any], _connection: Connection, target: Any) -
 
 def install() -> None:
     """Seal every row of the sealed tables the ORM writes (once per process)."""
-    for model in SEALED:
+    from cashdesk.store.models import (
+        JournalEntry,
+        JournalLineRow,
+        Receipt,
+        ReceiptLine,
+        TenderRow,
+        User,
+    )
+
+    for model in (Receipt, ReceiptLine, TenderRow, JournalEntry, JournalLineRow, User):
         if not event.contains(model, "before_insert", _before_insert):
             event.listen(model, "before_insert", _before_insert)
             event.listen(model, "after_insert", _after_insert)
@@ -221,23 +226,22 @@ def unsealed_rows(
     key: bytes | None = None,
     *,
     limit: int = 200,
-    models: tuple[type[Any], ...] | None = None,
+    tables: tuple[str, ...] | None = None,
 ) -> list[str]:
     """Every sealed row whose seal does not match its fields (edited without the key), as
-    'receipts W01-000003' or 'receipt_lines of W01-000003 line 2'; at most ``limit``."""
+    'receipts W01-000003' or 'receipt_lines receipt_id=… line_no=2'; at most ``limit``."""
     key = key or audit_key()
     found: list[str] = []
-    for model, fields in SEALED.items():
-        if models is not None and model not in models:
+    for table, fields in SEALED.items():
+        if tables is not None and table not in tables:
             continue
-        table = model.__table__
-        columns = [table.c[f] for f in fields]
-        for row in s.execute(select(*columns, table.c.row_mac)).mappings():
+        columns = ", ".join(f'"{f}"' for f in fields)
+        for row in s.execute(text(f'SELECT {columns}, row_mac FROM "{table}"')).mappings():
             values = {f: row[f] for f in fields}
             if row["row_mac"] is None or not hmac.compare_digest(
-                row["row_mac"], seal(model.__tablename__, values, key)
+                row["row_mac"], seal(table, values, key)
             ):
-                found.append(f"{model.__tablename__} {_name(values)}")
+                found.append(f"{table} {_name(values)}")
                 if len(found) >= limit:
                     return found
     return found
@@ -250,24 +254,3 @@ def _name(values: dict[str, Any]) -> str:
     parts = [f"{k}={v}" for k, v in values.items() if k in ("receipt_id", "entry_id", "id")]
     parts += [f"{k}={v}" for k, v in values.items() if k in ("line_no", "seq")]
     return " ".join(parts)
-
-
-def seal_all(connection: Connection, key: bytes | None = None) -> int:
-    """Seal every row of the sealed tables as it is now (the upgrade that adds the seals:
-    rows written before it are taken as they stand). Returns the rows sealed."""
-    key = key or audit_key()
-    count = 0
-    for model, fields in SEALED.items():
-        table = model.__table__
-        pk = [c for c in table.primary_key.columns]
-        rows = connection.execute(select(*pk, *[table.c[f] for f in fields])).mappings().all()
-        for row in rows:
-            mac = seal(model.__tablename__, {f: row[f] for f in fields}, key)
-            where = [c == row[c.key] for c in pk]
-            connection.execute(update(table).where(*where).values(row_mac=mac))
-            count += 1
-    return count
-
-
-def iter_sealed_models() -> Iterator[type[Any]]:
-    yield from SEALED
