@@ -227,6 +227,7 @@ def unsealed_rows(
     *,
     limit: int = 200,
     tables: tuple[str, ...] | None = None,
+    window: dict[str, tuple[int, int]] | None = None,
 ) -> list[str]:
     """Every sealed row whose seal does not match its fields (edited without the key), as
     'receipts W01-000003' or 'receipt_lines receipt_id=… line_no=2'; at most ``limit``."""
@@ -236,7 +237,11 @@ def unsealed_rows(
         if tables is not None and table not in tables:
             continue
         columns = ", ".join(f'"{f}"' for f in fields)
-        for row in s.execute(text(f'SELECT {columns}, row_mac FROM "{table}"')).mappings():
+        sql, params = f'SELECT {columns}, row_mac FROM "{table}"', {}
+        if window is not None and table in window:  # only rows after a clean check's mark
+            sql += " WHERE rowid > :lo AND rowid <= :hi"
+            params = dict(zip(("lo", "hi"), window[table], strict=True))
+        for row in s.execute(text(sql), params).mappings():
             values = {f: row[f] for f in fields}
             if row["row_mac"] is None or not hmac.compare_digest(
                 row["row_mac"], seal(table, values, key)
