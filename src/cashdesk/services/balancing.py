@@ -21,6 +21,7 @@ from cashdesk import events
 from cashdesk.domain.drawer import (
     CashCount,
     DrawerCount,
+    HandoffTerms,
     ListedItem,
     Reconciliation,
     SessionState,
@@ -34,6 +35,7 @@ from cashdesk.domain.drawer import (
     describe,
     pickup_due,
     reconcile,
+    refuse_handed_over,
     refuse_paid_out,
 )
 from cashdesk.domain.money import Money
@@ -112,6 +114,7 @@ class CountResult:
 class HandoffResult:
     count: CountResult
     next_session: DrawerInfo
+    terms: HandoffTerms  # which tenders stay with whom: both screens and the slip say it
 
 
 def _items_payload(count: DrawerCount, rec: Reconciliation) -> list[dict[str, Any]]:
@@ -150,6 +153,35 @@ def involved(s: Session, row: DrawerSession, count: DrawerCountRow) -> set[int]:
     """Who may not sign off or reopen the session: its cashier, its counter, who took its
     receipts."""
     return {row.cashier_id, count.counted_by_id} | receipt_cashier_ids(s, row)
+
+
+def handoff_terms(row: DrawerSession, count: DrawerCountRow, *, incoming: str) -> HandoffTerms:
+    """The terms of a stored handoff count of session ``row``."""
+    return HandoffTerms(
+        outgoing=row.cashier.full_name,
+        incoming=incoming,
+        cash=Money(cents=count.cash_cents),
+        items=listed_items(count),
+        card_batch=Money(cents=count.card_cents),
+    )
+
+
+def handed_items(
+    ctx: ServiceContext, s: Session, row: DrawerSession
+) -> list[tuple[str, ListedItem]]:
+    """Every check and money order the earlier cashiers of ``row``'s drawer chain took with
+    their handoff counts, with whose count it is in."""
+    handed: list[tuple[str, ListedItem]] = []
+    seen = {row.id}
+    parent_id = row.handed_from_id
+    while parent_id is not None and parent_id not in seen:
+        seen.add(parent_id)
+        parent = session_row(ctx, s, parent_id)
+        count = current_count(s, parent.id)
+        if count is not None and count.kind == "handoff":
+            handed += [(parent.cashier.full_name, item) for item in listed_items(count)]
+        parent_id = parent.handed_from_id
+    return handed
 
 
 class BalancingService:
@@ -277,8 +309,9 @@ class BalancingService:
         drawer: str = DEFAULT_DRAWER,
     ) -> HandoffResult:
         """Relief: the outgoing cashier counts; the session closes and a new one opens for
-        ``incoming`` on the counted cash. Checks, money orders and the card subtotal stay
-        with the outgoing session (its checks go to the safe for the deposit)."""
+        ``incoming`` on the counted cash. The rule of ``HandoffTerms``: the cash stays in the
+        drawer (the incoming cashier's bank); the checks, money orders and card batch stay
+        with the outgoing count (to the safe, deposited from it, never counted again)."""
         operator.require(Permission.COUNT_DRAWER)
         incoming.require(Permission.OPEN_DRAWER)
         if incoming.user_id == operator.user_id:
@@ -304,10 +337,26 @@ class BalancingService:
                     handed_from_id=row.id,
                 )
                 info = drawer_info(new)
+                terms = HandoffTerms.of(
+                    count, outgoing=row.cashier.full_name, incoming=info.cashier_name
+                )
         except IntegrityError:
             raise StateError(f"Drawer {drawer} is already open.") from None
         self.ctx.events.emit(events.DRAWER_STATUS, drawer=drawer, state="open")
-        return HandoffResult(count=result, next_session=info)
+        return HandoffResult(count=result, next_session=info, terms=terms)
+
+    def handed_over(self, operator: Operator, drawer: str = DEFAULT_DRAWER) -> HandoffTerms | None:
+        """The terms of the handoff that gave the open ``drawer`` to its cashier (None when it
+        was opened from the safe): what the relief cashier's screen says she does not count."""
+        with self.ctx.sessions() as s:
+            row = open_session_row(s, self.ctx.workstation_id, drawer)
+            if row is None or row.handed_from_id is None:
+                return None
+            parent = session_row(self.ctx, s, row.handed_from_id)
+            count = current_count(s, parent.id)
+            if count is None or count.kind != "handoff":
+                return None
+            return handoff_terms(parent, count, incoming=row.cashier.full_name)
 
     def recount(self, operator: Operator, session_id: str, count: DrawerCount) -> CountResult:
         """Once, before sign-off: the first count is set aside (kept) and this one stands."""
@@ -398,6 +447,7 @@ class BalancingService:
             new_state = advance(SessionState(row.status), Step.RECOUNT)
         expected = expected_for(s, row)
         rec = reconcile(expected, count, self.threshold)
+        refuse_handed_over(rec.match, handed_items(self.ctx, s, row))
         v = {var.kind: var for var in rec.variances}
 
         stored = DrawerCountRow(
