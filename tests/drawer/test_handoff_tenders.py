@@ -57,7 +57,7 @@ def test_two_handoffs_with_checks_on_both_sides_deposit_each_check_once(
     pay(kim, "MISC", "30.00", T.cash(m("30")))
     # Kim re-lists María's check at her handoff: refused, naming whose count it is in, and
     # nothing is written (the drawer stays open for Kim).
-    with pytest.raises(ValidationError, match="1001 for \\$500.00 was handed over in Maria"):
+    with pytest.raises(ValidationError, match=r"1001 for \$500\.00 was handed over in Maria"):
         bal.handoff(
             kim, jose, counted(m("280.00"), checks=(("2001", "149.00"), ("1001", "500.00")))
         )
