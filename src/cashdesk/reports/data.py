@@ -166,3 +166,25 @@ class JournalExport:
     lines: tuple[JournalLine, ...]
     account_types: dict[str, str]
     account_names: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffSlip:
+    """A relief handoff on paper: it goes into the safe envelope with the outgoing count's
+    checks and money orders, and says in the screens' words which tenders stay with whom."""
+
+    business_date: dt.date
+    workstation: str
+    drawer: str
+    handed_at: str
+    outgoing: str
+    incoming: str
+    cash: CashCount  # stays in the drawer: the incoming cashier's starting bank
+    items: tuple[DepositItem, ...]  # go to the safe with the outgoing count
+    card_batch: Money
+    over_short: Money
+    statement: tuple[str, ...]
+
+    @property
+    def items_total(self) -> Money:
+        return total(i.amount for i in self.items)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -21,6 +23,7 @@ from cashdesk.domain.drawer import (
     ChangeFundMovement,
     DayJournal,
     Expected,
+    HandoffTerms,
     ListedItem,
     SessionOverShort,
     TakenItem,
@@ -34,7 +37,7 @@ from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.money import Money, total
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.domain.tender import TenderKind, mask_account
-from cashdesk.errors import NotFound, StateError
+from cashdesk.errors import NotFound, StateError, ValidationError
 from cashdesk.reports.data import (
     CashierTotal,
     CodeTotal,
@@ -42,6 +45,7 @@ from cashdesk.reports.data import (
     DepositItem,
     DepositSlip,
     FundTotal,
+    HandoffSlip,
     JournalExport,
     NumberRange,
     SessionFigures,
@@ -75,6 +79,7 @@ __all__ = [
     "DepositItem",
     "DepositSlip",
     "FundTotal",
+    "HandoffSlip",
     "JournalExport",
     "NumberRange",
     "SessionFigures",
@@ -303,6 +308,52 @@ def stored_journal(s: Session, entry_id: str) -> tuple[JournalLine, ...]:
     return tuple(jl.journal_line() for jl in entry.lines)
 
 
+def stored_item(item: dict[str, object]) -> DepositItem:
+    """A check or money order as a count or a deposit stores it."""
+    return DepositItem(
+        kind=TenderKind(str(item["kind"])),
+        number=str(item["number"]),
+        amount=Money(cents=int(str(item["amount_cents"]))),
+        receipt_number=str(item.get("receipt_number", "")),
+        payer=str(item.get("payer", "")),
+        account=str(item.get("account", "")),
+    )
+
+
+def handoff_slips(ctx: ServiceContext, s: Session, day: dt.date) -> list[HandoffSlip]:
+    """The date's relief handoffs, each as its slip."""
+    slips = []
+    for row in sessions_of_day(s, ctx.workstation_id, day):
+        count = current_count(s, row.id)
+        if count is None or count.kind != "handoff":
+            continue
+        child = successor(s, row.id)
+        incoming = child.cashier.full_name if child is not None else ""
+        terms = HandoffTerms(
+            outgoing=row.cashier.full_name,
+            incoming=incoming,
+            cash=Money(cents=count.cash_cents),
+            items=listed_items(count),
+            card_batch=Money(cents=count.card_cents),
+        )
+        slips.append(
+            HandoffSlip(
+                business_date=row.business_date,
+                workstation=row.workstation_id,
+                drawer=row.drawer,
+                handed_at=ctx.local_time(count.counted_at).strftime("%Y-%m-%d %H:%M"),
+                outgoing=terms.outgoing,
+                incoming=incoming,
+                cash=CashCount.of(count.cash),
+                items=tuple(stored_item(i) for i in count.items),
+                card_batch=terms.card_batch,
+                over_short=Money(cents=count.over_short_cents),
+                statement=terms.statement(),
+            )
+        )
+    return slips
+
+
 def deposit_slip(ctx: ServiceContext, s: Session, row: DepositRow) -> DepositSlip:
     labels = [
         session_label(ctx, sess)
@@ -322,23 +373,68 @@ def deposit_slip(ctx: ServiceContext, s: Session, row: DepositRow) -> DepositSli
         prepared_by=row.prepared_by.full_name,
         prepared_at=ctx.local_time(row.prepared_at).strftime("%Y-%m-%d %H:%M"),
         cash=CashCount.of(row.cash),
-        items=tuple(
-            DepositItem(
-                kind=TenderKind(i["kind"]),
-                number=i["number"],
-                amount=Money(cents=int(i["amount_cents"])),
-                receipt_number=i.get("receipt_number", ""),
-                payer=i.get("payer", ""),
-                account=i.get("account", ""),
-            )
-            for i in row.items
-        ),
+        items=tuple(stored_item(i) for i in row.items),
         currency=Money(cents=row.currency_cents),
         coin=Money(cents=row.coin_cents),
         checks=Money(cents=row.checks_cents),
         total=Money(cents=row.total_cents),
         sessions=tuple(labels),
     )
+
+
+# -- the one report dispatch (the CLI's `report` and the window's reports viewer) --------------
+REPORT_KINDS: dict[str, str] = {
+    "daily": "Daily cash report",
+    "x": "X report (mid-day)",
+    "z": "Z report (day close)",
+    "deposit": "Deposit slip",
+    "handoff": "Handoff slips",
+}
+
+Figures = DayReport | tuple[DepositSlip, ...] | tuple[HandoffSlip, ...]
+Render = Callable[[Path], Path]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFiles:
+    """A report's figures and its PDF files, not written yet: ``parts`` are (where, how to
+    render there); the caller writes them (the CLI atomically, the window in a temporary
+    folder) with ``write``."""
+
+    kind: str
+    title: str
+    figures: Figures
+    parts: tuple[tuple[Path, Render], ...]
+
+    def write(self, writer: Callable[[Path, Render], Path] | None = None) -> list[Path]:
+        return [writer(path, render) if writer else render(path) for path, render in self.parts]
+
+
+def _render_day(report: DayReport) -> Render:
+    def render(path: Path) -> Path:
+        from cashdesk.reports.day import render_day_report
+
+        return render_day_report(report, path)
+
+    return render
+
+
+def _render_deposit(slip: DepositSlip) -> Render:
+    def render(path: Path) -> Path:
+        from cashdesk.reports.deposit import render_deposit_slip
+
+        return render_deposit_slip(slip, path)
+
+    return render
+
+
+def _render_handoff(slip: HandoffSlip) -> Render:
+    def render(path: Path) -> Path:
+        from cashdesk.reports.handoff import render_handoff_slip
+
+        return render_handoff_slip(slip, path)
+
+    return render
 
 
 # -- the service -------------------------------------------------------------------------------
@@ -372,6 +468,52 @@ class DayReportService:
                     f"{business_date:%Y-%m-%d} is not closed: run an X report, or close the day."
                 )
             return self.build(s, business_date, "Z", operator)
+
+    def report(
+        self, operator: Operator, kind: str, business_date: dt.date, out: Path
+    ) -> ReportFiles:
+        """Any of ``REPORT_KINDS`` for a date: its figures and its files (``out``, and for a
+        date with several deposit bags or handoffs, ``out`` with the bag or drawer added)."""
+        if kind not in REPORT_KINDS:
+            raise ValidationError(f"There is no {kind!r} report.")
+        title = REPORT_KINDS[kind]
+        if kind in ("daily", "x", "z"):
+            build = {"daily": self.daily, "x": self.x_report, "z": self.z_report}[kind]
+            report = build(operator, business_date)
+            return ReportFiles(kind, title, report, ((out, _render_day(report)),))
+        if kind == "deposit":
+            slips = tuple(self.deposit_slips(operator, business_date))
+            if not slips:
+                raise ValidationError(f"No deposit was made for {business_date}.")
+            return ReportFiles(
+                kind,
+                title,
+                slips,
+                tuple(
+                    (
+                        out if i == 0 else out.with_stem(f"{out.stem}-{slip.bag_number}"),
+                        _render_deposit(slip),
+                    )
+                    for i, slip in enumerate(slips)
+                ),
+            )
+        handoffs = tuple(self.handoff_slips(operator, business_date))
+        if not handoffs:
+            raise ValidationError(f"No drawer was handed over on {business_date}.")
+        return ReportFiles(
+            kind,
+            title,
+            handoffs,
+            tuple(
+                (out if i == 0 else out.with_stem(f"{out.stem}-{i + 1}"), _render_handoff(slip))
+                for i, slip in enumerate(handoffs)
+            ),
+        )
+
+    def handoff_slips(self, operator: Operator, business_date: dt.date) -> list[HandoffSlip]:
+        operator.require(Permission.RUN_REPORTS)
+        with self.ctx.sessions() as s:
+            return handoff_slips(self.ctx, s, business_date)
 
     def deposit_slips(self, operator: Operator, business_date: dt.date) -> list[DepositSlip]:
         operator.require(Permission.RUN_REPORTS)
