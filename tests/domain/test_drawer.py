@@ -309,3 +309,36 @@ def test_a_check_handed_over_is_refused_at_a_later_count_unless_it_is_a_new_tend
         kind=TenderKind.CHECK, amount=Money.parse("500"), number="1001", receipt_number="W-1"
     )
     refuse_handed_over(match_items((again,), (taken,)), (("Ann", handed),))
+
+
+def test_expected_of_counts_each_receipts_change_once_and_lists_checks() -> None:
+    from cashdesk.domain.drawer import SessionTender, expected_of
+
+    def tender(receipt: str, kind: TenderKind, amount: str, change: str = "0", number: str = ""):  # type: ignore[no-untyped-def]
+        return SessionTender(
+            receipt_id=receipt,
+            receipt_number=f"W01-{receipt}",
+            payer="Ann",
+            change=Money.parse(change),
+            kind=kind,
+            amount=Money.parse(amount),
+            number=number,
+        )
+
+    expected = expected_of(
+        opening_bank=Money.parse("200"),
+        tenders=(
+            # $45.00 due, paid $20 cash + a $30 check: $5.00 change, once.
+            tender("1", TenderKind.CASH, "20", "5"),
+            tender("1", TenderKind.CHECK, "30", "5", number="1001"),
+            tender("2", TenderKind.CARD, "64.50"),
+            tender("3", TenderKind.MONEY_ORDER, "33.33", number="MO-7"),
+        ),
+        pickups=Money.parse("10"),
+    )
+    assert expected.cash == Money.parse("205.00")  # 200 + 20 - 5 - 10
+    assert expected.card == Money.parse("64.50")
+    assert [(i.kind, i.number, i.receipt_number) for i in expected.items] == [
+        (TenderKind.CHECK, "1001", "W01-1"),
+        (TenderKind.MONEY_ORDER, "MO-7", "W01-3"),
+    ]

@@ -351,6 +351,55 @@ class Expected:
         return total(i.amount for i in self.items if i.kind is kind)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SessionTender:
+    """One tender on a posted receipt of a drawer session, with the receipt's change (the
+    change is the receipt's, so it is given on the receipt's first tender only)."""
+
+    receipt_id: str
+    receipt_number: str
+    payer: str
+    change: Money
+    kind: TenderKind
+    amount: Money
+    number: str = ""  # check number or money-order serial
+    masked_account: str = ""
+
+
+def expected_of(
+    *, opening_bank: Money, tenders: Iterable[SessionTender], pickups: Money
+) -> Expected:
+    """The one expected-figures rule (RULES.md 7): cash is the bank plus cash tendered minus
+    change given on posted receipts, less pickups; checks and money orders one by one; card
+    as a total. The pickup prompt, the blind count and the reports all use it."""
+    cash_in = Money.zero()
+    card = Money.zero()
+    items: list[TakenItem] = []
+    changed: set[str] = set()
+    for t in tenders:
+        if t.receipt_id not in changed:
+            changed.add(t.receipt_id)
+            cash_in -= t.change
+        if t.kind is TenderKind.CASH:
+            cash_in += t.amount
+        elif t.kind is TenderKind.CARD:
+            card += t.amount
+        else:
+            items.append(
+                TakenItem(
+                    kind=t.kind,
+                    amount=t.amount,
+                    number=t.number,
+                    receipt_number=t.receipt_number,
+                    payer=t.payer,
+                    masked_account=t.masked_account,
+                )
+            )
+    return Expected(
+        opening_bank=opening_bank, cash_in=cash_in, pickups=pickups, items=tuple(items), card=card
+    )
+
+
 TENDER_ORDER = (TenderKind.CASH, TenderKind.CHECK, TenderKind.MONEY_ORDER, TenderKind.CARD)
 
 

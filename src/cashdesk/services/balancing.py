@@ -46,14 +46,13 @@ from cashdesk.services.context import ServiceContext
 from cashdesk.services.day_reports import (
     count_variances,
     current_count,
-    expected_for,
     listed_items,
 )
 from cashdesk.services.drawers import (
     DEFAULT_DRAWER,
     DrawerInfo,
     drawer_info,
-    expected_cash_of,
+    expected_for,
     insert_session,
     open_session_row,
 )
@@ -208,7 +207,7 @@ class BalancingService:
                 ),
                 cashiers=self._cashiers(s, row),
                 needs_pickup=pickup_due(
-                    expected_cash_of(s, row), self.ctx.config.drawer.pickup_threshold
+                    expected_for(s, row).cash, self.ctx.config.drawer.pickup_threshold
                 ),
             )
 
@@ -280,7 +279,7 @@ class BalancingService:
                     "cash": count.as_dict(),
                 },
             )
-            still = pickup_due(expected_cash_of(s, row), self.ctx.config.drawer.pickup_threshold)
+            still = pickup_due(expected_for(s, row).cash, self.ctx.config.drawer.pickup_threshold)
             return PickupResult(session_id=row.id, seq=seq, amount=amount, needs_pickup=still)
 
     def paid_out(self, operator: Operator, amount: Money, *, reason: str = "") -> NoReturn:

@@ -22,11 +22,9 @@ from cashdesk.domain.drawer import (
     CashCount,
     ChangeFundMovement,
     DayJournal,
-    Expected,
     HandoffTerms,
     ListedItem,
     SessionOverShort,
-    TakenItem,
     TenderVariance,
     change_fund_returned,
     day_journal,
@@ -36,7 +34,7 @@ from cashdesk.domain.gl import JournalLine
 from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.money import Money, total
 from cashdesk.domain.roles import Operator, Permission
-from cashdesk.domain.tender import TenderKind, mask_account
+from cashdesk.domain.tender import TenderKind
 from cashdesk.errors import NotFound, StateError, ValidationError
 from cashdesk.reports.data import (
     CashierTotal,
@@ -53,7 +51,7 @@ from cashdesk.reports.data import (
     VoidLine,
 )
 from cashdesk.services.context import ServiceContext
-from cashdesk.services.drawers import business_date_for
+from cashdesk.services.drawers import business_date_for, expected_for
 from cashdesk.store.drawer_models import (
     BusinessDayRow,
     DepositRow,
@@ -132,52 +130,6 @@ def chain_root(s: Session, row: DrawerSession) -> DrawerSession:
 def session_label(ctx: ServiceContext, row: DrawerSession) -> str:
     opened = ctx.local_time(row.opened_at).strftime("%H:%M")
     return f"drawer {row.drawer}, {row.cashier.full_name}, opened {opened}"
-
-
-def expected_for(s: Session, row: DrawerSession) -> Expected:
-    receipts = list(
-        s.scalars(
-            select(Receipt)
-            .where(Receipt.drawer_session_id == row.id, Receipt.status == "posted")
-            .options(selectinload(Receipt.tenders))
-            .order_by(Receipt.seq)
-        )
-    )
-    cash_in = Money.zero()
-    card = Money.zero()
-    items: list[TakenItem] = []
-    for r in receipts:
-        cash_in -= Money(cents=r.change_cents)
-        for t in r.tenders:
-            amount = Money(cents=t.amount_cents)
-            kind = TenderKind(t.kind)
-            if kind is TenderKind.CASH:
-                cash_in += amount
-            elif kind is TenderKind.CARD:
-                card += amount
-            else:
-                items.append(
-                    TakenItem(
-                        kind=kind,
-                        amount=amount,
-                        number=t.check_number if kind is TenderKind.CHECK else t.reference,
-                        receipt_number=r.number,
-                        payer=r.payer,
-                        masked_account=mask_account(t.check_account),
-                    )
-                )
-    pickups = s.scalar(
-        select(func.coalesce(func.sum(DrawerPickupRow.amount_cents), 0)).where(
-            DrawerPickupRow.session_id == row.id
-        )
-    )
-    return Expected(
-        opening_bank=Money(cents=row.opening_bank_cents),
-        cash_in=cash_in,
-        pickups=Money(cents=int(pickups or 0)),
-        items=tuple(items),
-        card=card,
-    )
 
 
 def listed_items(count: DrawerCountRow) -> tuple[ListedItem, ...]:

@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cashdesk.domain.drawer import CashCount
+from cashdesk.domain.drawer import CashCount, Expected, SessionTender, expected_of
 from cashdesk.domain.money import Money
 from cashdesk.domain.roles import Operator, Permission, may
+from cashdesk.domain.tender import TenderKind, mask_account
 from cashdesk.errors import PermissionDenied, StateError, ValidationError
 from cashdesk.services.context import ServiceContext
 from cashdesk.store.drawer_models import BusinessDayRow, DrawerPickupRow
@@ -234,27 +235,52 @@ class DrawerService:
             return expected_cash_of(s, row)
 
 
-def expected_cash_of(s: Session, row: DrawerSession) -> Money:
-    """Cash that should be in the drawer of session ``row`` now."""
-    cash_in = s.scalar(
-        select(func.coalesce(func.sum(TenderRow.amount_cents), 0))
-        .join(Receipt, Receipt.id == TenderRow.receipt_id)
-        .where(
-            Receipt.drawer_session_id == row.id,
-            Receipt.status == "posted",
-            TenderRow.kind == "cash",
+def expected_for(s: Session, row: DrawerSession) -> Expected:
+    """What should be in the drawer of session ``row`` now: one query for the session's
+    posted tenders (by the drawer-session index, so it follows the session, not the
+    history), one for its pickups, and the domain's ``expected_of``."""
+    tenders = s.execute(
+        select(
+            Receipt.id,
+            Receipt.number,
+            Receipt.payer,
+            Receipt.change_cents,
+            TenderRow.kind,
+            TenderRow.amount_cents,
+            TenderRow.check_number,
+            TenderRow.reference,
+            TenderRow.check_account,
         )
-    )
-    change = s.scalar(
-        select(func.coalesce(func.sum(Receipt.change_cents), 0)).where(
-            Receipt.drawer_session_id == row.id, Receipt.status == "posted"
-        )
+        .join(TenderRow, TenderRow.receipt_id == Receipt.id)
+        .where(Receipt.drawer_session_id == row.id, Receipt.status == "posted")
+        .order_by(Receipt.seq, TenderRow.seq)
     )
     pickups = s.scalar(
         select(func.coalesce(func.sum(DrawerPickupRow.amount_cents), 0)).where(
             DrawerPickupRow.session_id == row.id
         )
     )
-    return Money(
-        cents=row.opening_bank_cents + int(cash_in or 0) - int(change or 0) - int(pickups or 0)
+    return expected_of(
+        opening_bank=Money(cents=row.opening_bank_cents),
+        tenders=(
+            SessionTender(
+                receipt_id=rid,
+                receipt_number=number,
+                payer=payer,
+                change=Money(cents=change),
+                kind=TenderKind(kind),
+                amount=Money(cents=amount),
+                number=(check_number if kind == TenderKind.CHECK else reference) or "",
+                masked_account=mask_account(account),
+            )
+            for rid, number, payer, change, kind, amount, check_number, reference, account in (
+                tenders
+            )
+        ),
+        pickups=Money(cents=int(pickups or 0)),
     )
+
+
+def expected_cash_of(s: Session, row: DrawerSession) -> Money:
+    """Cash that should be in the drawer of session ``row`` now (``expected_for``'s cash)."""
+    return expected_for(s, row).cash
