@@ -37,9 +37,7 @@ from cashdesk.services.day_reports import (
     DepositSlip,
     build_day_journal,
     chain_root,
-    charge_lines,
     current_count,
-    day_receipts,
     deposit_slip,
     session_label,
     sessions_of_day,
@@ -263,8 +261,7 @@ class DayCloseService:
                 if row.status not in {SessionState.APPROVED, SessionState.DEPOSITED}
             ]
             check_day_closable(unsettled)
-            receipts = day_receipts(s, ws, day)  # read once: the journal and the Z report
-            journal = build_day_journal(self.ctx, s, day, charge_lines(receipts))
+            journal = build_day_journal(self.ctx, s, day)
             entry = JournalEntry(
                 kind="day",
                 workstation_id=ws,
@@ -285,7 +282,7 @@ class DayCloseService:
                 )
             )
             s.flush()
-            report = self.reports.build(s, day, "Z", operator, receipts)
+            report = self.reports.build(s, day, "Z", operator)
             self.ctx.audit(
                 s,
                 action="day_close",

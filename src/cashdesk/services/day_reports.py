@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -63,7 +64,10 @@ from cashdesk.store.models import (
     GLAccountRow,
     JournalEntry,
     Receipt,
+    ReceiptLine,
     RevenueCodeRow,
+    TenderRow,
+    User,
 )
 
 TENDER_KINDS = (TenderKind.CASH, TenderKind.CHECK, TenderKind.MONEY_ORDER, TenderKind.CARD)
@@ -164,51 +168,56 @@ def count_variances(count: DrawerCountRow) -> tuple[TenderVariance, ...]:
     )
 
 
-def day_receipts(s: Session, workstation_id: str, day: dt.date) -> list[Receipt]:
-    """Every receipt of the date (posted and voided) with what the day reports read of it."""
-    return list(
-        s.scalars(
-            select(Receipt)
-            .where(Receipt.workstation_id == workstation_id, Receipt.business_date == day)
-            .options(
-                selectinload(Receipt.lines),
-                selectinload(Receipt.tenders),
-                selectinload(Receipt.cashier),
-                selectinload(Receipt.voided_by),
-            )
-            .order_by(Receipt.seq)
+def _day(workstation_id: str, day: dt.date) -> tuple[Any, ...]:
+    return (Receipt.workstation_id == workstation_id, Receipt.business_date == day)
+
+
+# Where a line stands in the day: its receipt's number, then its place on the receipt (a
+# receipt has far fewer than a million lines).
+_LINE_PLACE = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class LineSum:
+    """The posted lines of a date for one revenue code and account, summed; ``first``: where
+    the pair first appears in receipt and line order (the journal keeps that order)."""
+
+    code: str
+    gl_account: str
+    lines: int
+    cents: int
+    first: int
+
+
+def day_line_sums(s: Session, workstation_id: str, day: dt.date) -> list[LineSum]:
+    """One grouped query: the database sums, no receipt is loaded."""
+    rows = s.execute(
+        select(
+            ReceiptLine.code,
+            ReceiptLine.gl_account,
+            func.count(),
+            func.sum(ReceiptLine.amount_cents),
+            func.min(Receipt.seq * _LINE_PLACE + ReceiptLine.line_no),
         )
+        .join(Receipt, Receipt.id == ReceiptLine.receipt_id)
+        .where(*_day(workstation_id, day), Receipt.status == "posted")
+        .group_by(ReceiptLine.code, ReceiptLine.gl_account)
     )
-
-
-def charge_lines(receipts: Iterable[Receipt]) -> list[ChargeLine]:
-    """The charge lines of the posted receipts among ``receipts``, in their order."""
     return [
-        ChargeLine(
-            code=line.code,
-            description=line.description,
-            amount=Money(cents=line.amount_cents),
-            gl_account=line.gl_account,
-            reference=line.reference,
-        )
-        for r in receipts
-        if r.status == "posted"
-        for line in r.lines
+        LineSum(code=code, gl_account=account, lines=int(n), cents=int(cents), first=int(first))
+        for code, account, n, cents, first in rows
     ]
 
 
-def receipt_charge_lines(s: Session, workstation_id: str, day: dt.date) -> list[ChargeLine]:
-    receipts = s.scalars(
-        select(Receipt)
-        .where(
-            Receipt.workstation_id == workstation_id,
-            Receipt.business_date == day,
-            Receipt.status == "posted",
+def charge_lines(sums: Iterable[LineSum]) -> list[ChargeLine]:
+    """The day's posted lines as the journal takes them: one per code and account, in the
+    order each first appears (distributing them gives the entry the receipts' lines give)."""
+    return [
+        ChargeLine(
+            code=x.code, description=x.code, amount=Money(cents=x.cents), gl_account=x.gl_account
         )
-        .options(selectinload(Receipt.lines))
-        .order_by(Receipt.seq)
-    )
-    return charge_lines(receipts)
+        for x in sorted(sums, key=lambda x: x.first)
+    ]
 
 
 def build_day_journal(
@@ -245,7 +254,7 @@ def build_day_journal(
                 )
             )
     if lines is None:
-        lines = receipt_charge_lines(s, ctx.workstation_id, day)
+        lines = charge_lines(day_line_sums(s, ctx.workstation_id, day))
     return day_journal(lines, over_short, funds)
 
 
@@ -509,93 +518,138 @@ class DayReportService:
         )
         return [deposit_slip(self.ctx, s, row) for row in rows]
 
-    def build(
-        self,
-        s: Session,
-        day: dt.date,
-        kind: str,
-        viewer: Operator | None,
-        receipts: list[Receipt] | None = None,
-    ) -> DayReport:
-        """The report of ``day``; ``receipts``: its ``day_receipts`` if read already."""
+    def build(self, s: Session, day: dt.date, kind: str, viewer: Operator | None) -> DayReport:
+        """The report of ``day``: the database sums the receipts, lines and tenders (grouped
+        queries); only the voided receipts and the drawer sessions are read one by one."""
         ws = self.ctx.workstation_id
-        if receipts is None:
-            receipts = day_receipts(s, ws, day)
-        posted = [r for r in receipts if r.status == "posted"]
-        voided = [r for r in receipts if r.status == "voided"]
         codes = {c.code: c for c in s.scalars(select(RevenueCodeRow))}
+        # A counter has a few dozen users.
+        names = {uid: name for uid, name in s.execute(select(User.id, User.full_name))}
 
-        def tender_totals(rs: Sequence[Receipt]) -> tuple[TenderTotal, ...]:
-            amounts: dict[TenderKind, Money] = defaultdict(Money.zero)
-            counts: dict[TenderKind, int] = defaultdict(int)
-            for r in rs:
-                amounts[TenderKind.CASH] -= Money(cents=r.change_cents)
-                for t in r.tenders:
-                    amounts[TenderKind(t.kind)] += Money(cents=t.amount_cents)
-                    counts[TenderKind(t.kind)] += 1
-            return tuple(TenderTotal(k, counts[k], amounts[k]) for k in TENDER_KINDS)
+        # Receipts per cashier and status; tenders per cashier and kind (posted receipts).
+        receipts_of: dict[str, int] = defaultdict(int)
+        totals_of: dict[str, int] = defaultdict(int)
+        change_of: dict[str, int] = defaultdict(int)
+        voids_of: dict[str, int] = defaultdict(int)
+        voided_cents = 0
+        for cashier_id, status, n, cents, change in s.execute(
+            select(
+                Receipt.cashier_id,
+                Receipt.status,
+                func.count(),
+                func.sum(Receipt.total_cents),
+                func.sum(Receipt.change_cents),
+            )
+            .where(*_day(ws, day))
+            .group_by(Receipt.cashier_id, Receipt.status)
+        ):
+            name = names[cashier_id]
+            if status == "posted":
+                receipts_of[name] += int(n)
+                totals_of[name] += int(cents)
+                change_of[name] += int(change)
+            else:
+                voids_of[name] += int(n)
+                voided_cents += int(cents)
+        tender_counts: dict[str, dict[TenderKind, int]] = defaultdict(lambda: defaultdict(int))
+        tender_cents: dict[str, dict[TenderKind, int]] = defaultdict(lambda: defaultdict(int))
+        for cashier_id, tender_kind, n, cents in s.execute(
+            select(
+                Receipt.cashier_id, TenderRow.kind, func.count(), func.sum(TenderRow.amount_cents)
+            )
+            .join(TenderRow, TenderRow.receipt_id == Receipt.id)
+            .where(*_day(ws, day), Receipt.status == "posted")
+            .group_by(Receipt.cashier_id, TenderRow.kind)
+        ):
+            name = names[cashier_id]
+            tender_counts[name][TenderKind(tender_kind)] += int(n)
+            tender_cents[name][TenderKind(tender_kind)] += int(cents)
 
-        by_cashier: dict[str, list[Receipt]] = defaultdict(list)
-        voids_by_cashier: dict[str, int] = defaultdict(int)
-        for r in posted:
-            by_cashier[r.cashier.full_name].append(r)
-        for r in voided:
-            voids_by_cashier[r.cashier.full_name] += 1
-        cashiers = sorted(set(by_cashier) | set(voids_by_cashier))
+        def tender_totals(who: Sequence[str]) -> tuple[TenderTotal, ...]:
+            # Cash: tendered minus the change given back (what stayed in the drawer).
+            return tuple(
+                TenderTotal(
+                    k,
+                    sum(tender_counts[n][k] for n in who),
+                    Money(
+                        cents=sum(tender_cents[n][k] for n in who)
+                        - (sum(change_of[n] for n in who) if k is TenderKind.CASH else 0)
+                    ),
+                )
+                for k in TENDER_KINDS
+            )
+
+        cashiers = sorted(set(receipts_of) | set(voids_of))
+        posted_cashiers = sorted(receipts_of)
         cashier_totals = tuple(
             CashierTotal(
                 cashier=name,
-                receipts=len(by_cashier[name]),
-                voided=voids_by_cashier[name],
-                total=total(Money(cents=r.total_cents) for r in by_cashier[name]),
-                tenders=tender_totals(by_cashier[name]),
+                receipts=receipts_of[name],
+                voided=voids_of[name],
+                total=Money(cents=totals_of[name]),
+                tenders=tender_totals([name] if name in receipts_of else []),
             )
             for name in cashiers
         )
 
-        code_amounts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+        sums = day_line_sums(s, ws, day)
         fund_amounts: dict[str, Money] = defaultdict(Money.zero)
-        for r in posted:
-            for line in r.lines:
-                acc = code_amounts[(line.code, line.gl_account)]
-                acc[0] += 1
-                acc[1] += line.amount_cents
-                fund_amounts[line.gl_account[:3]] += Money(cents=line.amount_cents)
+        for x in sums:
+            fund_amounts[x.gl_account[:3]] += Money(cents=x.cents)
         by_code = tuple(
             CodeTotal(
-                code=code,
-                description=codes[code].description if code in codes else code,
-                gl_account=account,
-                fund=account[:3],
-                lines=n,
-                amount=Money(cents=cents),
+                code=x.code,
+                description=codes[x.code].description if x.code in codes else x.code,
+                gl_account=x.gl_account,
+                fund=x.gl_account[:3],
+                lines=x.lines,
+                amount=Money(cents=x.cents),
             )
-            for (code, account), (n, cents) in sorted(code_amounts.items())
+            for x in sorted(sums, key=lambda x: (x.code, x.gl_account))
         )
 
-        previous_last = s.scalar(
-            select(func.max(Receipt.seq)).where(
-                Receipt.workstation_id == ws, Receipt.business_date < day
-            )
-        )
+        numbered = s.execute(
+            select(Receipt.seq, Receipt.number).where(*_day(ws, day)).order_by(Receipt.seq)
+        ).all()
         numbers = None
-        if receipts:
-            gaps = number_gaps((r.seq for r in receipts), previous_last=previous_last)
+        if numbered:
+            previous_last = s.scalar(
+                select(func.max(Receipt.seq)).where(
+                    Receipt.workstation_id == ws, Receipt.business_date < day
+                )
+            )
+            gaps = number_gaps((seq for seq, _ in numbered), previous_last=previous_last)
             numbers = NumberRange(
-                first=receipts[0].number,
-                last=receipts[-1].number,
-                count=len(receipts),
+                first=numbered[0][1],
+                last=numbered[-1][1],
+                count=len(numbered),
                 gaps=tuple(f"{ws}-{n:06d}" for n in gaps),
             )
+        voided = list(
+            s.scalars(
+                select(Receipt)
+                .where(*_day(ws, day), Receipt.status == "voided")
+                .options(selectinload(Receipt.cashier), selectinload(Receipt.voided_by))
+                .order_by(Receipt.seq)
+            )
+        )
 
-        sessions = tuple(self._session(s, row, day, viewer) for row in sessions_of_day(s, ws, day))
+        rows = sessions_of_day(s, ws, day)
+        took: dict[str, dict[int, int]] = defaultdict(dict)  # session -> cashier -> receipts
+        for session_id, cashier_id, n in s.execute(
+            select(Receipt.drawer_session_id, Receipt.cashier_id, func.count())
+            .where(Receipt.drawer_session_id.in_([row.id for row in rows]))
+            .group_by(Receipt.drawer_session_id, Receipt.cashier_id)
+        ):
+            took[session_id][cashier_id] = int(n)
+        sessions = tuple(self._session(s, row, viewer, took[row.id], names) for row in rows)
         closed = s.get(BusinessDayRow, (ws, day))
         if closed is not None:
             journal = stored_journal(s, closed.journal_entry_id)
         else:
-            journal = build_day_journal(self.ctx, s, day, charge_lines(posted)).lines
+            journal = build_day_journal(self.ctx, s, day, charge_lines(sums)).lines
         card_batches = Money.zero()
-        for row in sessions_of_day(s, ws, day):
+        for row in rows:
             count = current_count(s, row.id)
             if count is not None:
                 card_batches += Money(cents=count.card_cents)
@@ -610,13 +664,13 @@ class DayReportService:
                 self.ctx.local_time(closed.closed_at).strftime("%Y-%m-%d %H:%M") if closed else ""
             ),
             closed_by=closed.closed_by.full_name if closed else "",
-            receipts=len(posted),
-            receipts_total=total(Money(cents=r.total_cents) for r in posted),
+            receipts=sum(receipts_of.values()),
+            receipts_total=Money(cents=sum(totals_of.values())),
             voided=len(voided),
-            voided_total=total(Money(cents=r.total_cents) for r in voided),
+            voided_total=Money(cents=voided_cents),
             by_cashier=cashier_totals,
             sessions=sessions,
-            by_tender=tender_totals(posted),
+            by_tender=tender_totals(posted_cashiers),
             by_code=by_code,
             by_fund=tuple(FundTotal(f, a) for f, a in sorted(fund_amounts.items())),
             voids=tuple(
@@ -641,31 +695,20 @@ class DayReportService:
         )
 
     def _session(
-        self, s: Session, row: DrawerSession, day: dt.date, viewer: Operator | None
+        self,
+        s: Session,
+        row: DrawerSession,
+        viewer: Operator | None,
+        took: dict[int, int],
+        names: dict[int, str],
     ) -> SessionFigures:
+        """``took``: receipts on the session per cashier id (every date, every status)."""
         count = current_count(s, row.id)
         pickups = list(
             s.scalars(select(DrawerPickupRow).where(DrawerPickupRow.session_id == row.id))
         )
-        took = sorted(
-            set(
-                s.scalars(
-                    select(Receipt.cashier_id).where(Receipt.drawer_session_id == row.id).distinct()
-                )
-            )
-        )
-        names = []
-        for uid in took:
-            r = s.scalar(
-                select(Receipt).where(
-                    Receipt.drawer_session_id == row.id, Receipt.cashier_id == uid
-                )
-            )
-            if r is not None:
-                names.append(r.cashier.full_name)
-        n_receipts = int(
-            s.scalar(select(func.count()).where(Receipt.drawer_session_id == row.id)) or 0
-        )
+        cashiers = [names[uid] for uid in sorted(took)]
+        n_receipts = sum(took.values())
         parent = s.get(DrawerSession, row.handed_from_id) if row.handed_from_id else None
         child = successor(s, row.id)
         variances = None
@@ -683,7 +726,7 @@ class DayReportService:
             label=session_label(self.ctx, row),
             drawer=row.drawer,
             cashier=row.cashier.full_name,
-            cashiers=tuple(sorted(names)),
+            cashiers=tuple(sorted(cashiers)),
             opened_at=self.ctx.local_time(row.opened_at).strftime("%H:%M"),
             state=row.status,
             shared=row.shared,
