@@ -311,32 +311,27 @@ def test_a_check_handed_over_is_refused_at_a_later_count_unless_it_is_a_new_tend
     refuse_handed_over(match_items((again,), (taken,)), (("Ann", handed),))
 
 
-def test_expected_of_counts_each_receipts_change_once_and_lists_checks() -> None:
+def test_expected_of_is_bank_plus_cash_less_change_and_pickups_with_checks_listed() -> None:
     from cashdesk.domain.drawer import SessionTender, expected_of
 
-    def tender(receipt: str, kind: TenderKind, amount: str, change: str = "0", number: str = ""):  # type: ignore[no-untyped-def]
+    def tender(kind: TenderKind, amount: str, number: str = "", receipt: str = "") -> SessionTender:
         return SessionTender(
-            receipt_id=receipt,
-            receipt_number=f"W01-{receipt}",
-            payer="Ann",
-            change=Money.parse(change),
-            kind=kind,
-            amount=Money.parse(amount),
-            number=number,
+            kind=kind, amount=Money.parse(amount), number=number, receipt_number=receipt
         )
 
     expected = expected_of(
         opening_bank=Money.parse("200"),
         tenders=(
-            # $45.00 due, paid $20 cash + a $30 check: $5.00 change, once.
-            tender("1", TenderKind.CASH, "20", "5"),
-            tender("1", TenderKind.CHECK, "30", "5", number="1001"),
-            tender("2", TenderKind.CARD, "64.50"),
-            tender("3", TenderKind.MONEY_ORDER, "33.33", number="MO-7"),
+            tender(TenderKind.CASH, "20"),
+            tender(TenderKind.CHECK, "30", "1001", "W01-1"),
+            tender(TenderKind.CARD, "64.50"),
+            tender(TenderKind.CASH, "7"),
+            tender(TenderKind.MONEY_ORDER, "33.33", "MO-7", "W01-3"),
         ),
+        change_given=Money.parse("5"),
         pickups=Money.parse("10"),
     )
-    assert expected.cash == Money.parse("205.00")  # 200 + 20 - 5 - 10
+    assert expected.cash == Money.parse("212.00")  # 200 + 20 + 7 - 5 - 10
     assert expected.card == Money.parse("64.50")
     assert [(i.kind, i.number, i.receipt_number) for i in expected.items] == [
         (TenderKind.CHECK, "1001", "W01-1"),

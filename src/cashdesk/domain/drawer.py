@@ -353,33 +353,31 @@ class Expected:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SessionTender:
-    """One tender on a posted receipt of a drawer session, with the receipt's change (the
-    change is the receipt's, so it is given on the receipt's first tender only)."""
+    """Tenders of a kind on the posted receipts of a drawer session: one check or money
+    order (with its receipt), or any number of cash or card tenders summed."""
 
-    receipt_id: str
-    receipt_number: str
-    payer: str
-    change: Money
     kind: TenderKind
     amount: Money
+    receipt_number: str = ""
+    payer: str = ""
     number: str = ""  # check number or money-order serial
     masked_account: str = ""
 
 
 def expected_of(
-    *, opening_bank: Money, tenders: Iterable[SessionTender], pickups: Money
+    *,
+    opening_bank: Money,
+    tenders: Iterable[SessionTender],
+    change_given: Money,
+    pickups: Money,
 ) -> Expected:
     """The one expected-figures rule (RULES.md 7): cash is the bank plus cash tendered minus
-    change given on posted receipts, less pickups; checks and money orders one by one; card
-    as a total. The pickup prompt, the blind count and the reports all use it."""
-    cash_in = Money.zero()
+    the change given back on posted receipts, less pickups; checks and money orders one by
+    one; card as a total. The pickup prompt, the blind count and the reports all use it."""
+    cash_in = -change_given
     card = Money.zero()
     items: list[TakenItem] = []
-    changed: set[str] = set()
     for t in tenders:
-        if t.receipt_id not in changed:
-            changed.add(t.receipt_id)
-            cash_in -= t.change
         if t.kind is TenderKind.CASH:
             cash_in += t.amount
         elif t.kind is TenderKind.CARD:
@@ -636,11 +634,11 @@ def check_day_closable(unsettled: Sequence[str]) -> None:
 # -- receipt numbers ------------------------------------------------------------------------
 def number_gaps(seqs: Iterable[int], *, previous_last: int | None = None) -> tuple[int, ...]:
     """Sequence numbers missing from a day's receipts (from the day before's last one on)."""
-    present = sorted(set(seqs))
+    present = set(seqs)
     if not present:
         return ()
-    start = present[0] if previous_last is None else previous_last + 1
-    return tuple(n for n in range(start, present[-1] + 1) if n not in set(present))
+    start = min(present) if previous_last is None else previous_last + 1
+    return tuple(n for n in range(start, max(present) + 1) if n not in present)
 
 
 # -- the day's journal entry ----------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -236,25 +236,28 @@ class DrawerService:
 
 
 def expected_for(s: Session, row: DrawerSession) -> Expected:
-    """What should be in the drawer of session ``row`` now: one query for the session's
-    posted tenders (by the drawer-session index, so it follows the session, not the
-    history), one for its pickups, and the domain's ``expected_of``."""
+    """What should be in the drawer of session ``row`` now, for the domain's ``expected_of``:
+    the session's posted tenders (cash and card summed by the database, each check and money
+    order on its own, in receipt order), the change given back and the pickups. The reads
+    follow the session (the drawer-session index), never the history."""
+    posted = (Receipt.drawer_session_id == row.id, Receipt.status == "posted")
+    one_by_one = TenderRow.kind.in_((TenderKind.CHECK.value, TenderKind.MONEY_ORDER.value))
     tenders = s.execute(
         select(
-            Receipt.id,
-            Receipt.number,
-            Receipt.payer,
-            Receipt.change_cents,
             TenderRow.kind,
-            TenderRow.amount_cents,
-            TenderRow.check_number,
-            TenderRow.reference,
-            TenderRow.check_account,
+            func.sum(TenderRow.amount_cents),
+            func.min(Receipt.number),
+            func.min(Receipt.payer),
+            func.min(TenderRow.check_number),
+            func.min(TenderRow.reference),
+            func.min(TenderRow.check_account),
         )
-        .join(TenderRow, TenderRow.receipt_id == Receipt.id)
-        .where(Receipt.drawer_session_id == row.id, Receipt.status == "posted")
-        .order_by(Receipt.seq, TenderRow.seq)
+        .join(Receipt, Receipt.id == TenderRow.receipt_id)
+        .where(*posted)
+        .group_by(TenderRow.kind, case((one_by_one, TenderRow.id), else_=0))
+        .order_by(func.min(Receipt.seq), func.min(TenderRow.seq))
     )
+    change = s.scalar(select(func.coalesce(func.sum(Receipt.change_cents), 0)).where(*posted))
     pickups = s.scalar(
         select(func.coalesce(func.sum(DrawerPickupRow.amount_cents), 0)).where(
             DrawerPickupRow.session_id == row.id
@@ -262,21 +265,18 @@ def expected_for(s: Session, row: DrawerSession) -> Expected:
     )
     return expected_of(
         opening_bank=Money(cents=row.opening_bank_cents),
-        tenders=(
+        tenders=[
             SessionTender(
-                receipt_id=rid,
+                kind=TenderKind(kind),
+                amount=Money(cents=int(amount)),
                 receipt_number=number,
                 payer=payer,
-                change=Money(cents=change),
-                kind=TenderKind(kind),
-                amount=Money(cents=amount),
                 number=(check_number if kind == TenderKind.CHECK else reference) or "",
                 masked_account=mask_account(account),
             )
-            for rid, number, payer, change, kind, amount, check_number, reference, account in (
-                tenders
-            )
-        ),
+            for kind, amount, number, payer, check_number, reference, account in tenders
+        ],
+        change_given=Money(cents=int(change or 0)),
         pickups=Money(cents=int(pickups or 0)),
     )
 
