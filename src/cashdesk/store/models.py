@@ -187,6 +187,8 @@ class Receipt(Base):
         CheckConstraint("tendered_cents = total_cents + change_cents", name="tendered"),
         CheckConstraint("status IN ('posted','voided')", name="status"),
         Index("ix_receipts_business_date", "business_date"),
+        # A drawer's receipts (status, expected figures, the reports' per-drawer counts).
+        Index("ix_receipts_drawer_session", "drawer_session_id"),
     )
 
 
