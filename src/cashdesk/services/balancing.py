@@ -61,10 +61,7 @@ from cashdesk.store.drawer_models import (
     DrawerPickupRow,
 )
 from cashdesk.store.engine import transaction
-from cashdesk.store.models import (
-    DrawerSession,
-    Receipt,
-)
+from cashdesk.store.models import DrawerSession, Receipt, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,12 +412,12 @@ class BalancingService:
         return row
 
     def _cashiers(self, s: Session, row: DrawerSession) -> tuple[str, ...]:
-        receipts = s.scalars(
-            select(Receipt)
-            .where(Receipt.drawer_session_id == row.id)
-            .options(selectinload(Receipt.cashier))
+        took = s.scalars(
+            select(User.full_name).where(
+                User.id.in_(select(Receipt.cashier_id).where(Receipt.drawer_session_id == row.id))
+            )
         )
-        return tuple(sorted({r.cashier.full_name for r in receipts} | {row.cashier.full_name}))
+        return tuple(sorted(set(took) | {row.cashier.full_name}))
 
     def _check_counter(self, s: Session, operator: Operator, row: DrawerSession) -> None:
         if row.cashier_id == operator.user_id or may(operator.role, Permission.APPROVE_VARIANCE):
