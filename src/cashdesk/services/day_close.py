@@ -37,7 +37,9 @@ from cashdesk.services.day_reports import (
     DepositSlip,
     build_day_journal,
     chain_root,
+    charge_lines,
     current_count,
+    day_line_sums,
     deposit_slip,
     session_label,
     sessions_of_day,
@@ -261,7 +263,8 @@ class DayCloseService:
                 if row.status not in {SessionState.APPROVED, SessionState.DEPOSITED}
             ]
             check_day_closable(unsettled)
-            journal = build_day_journal(self.ctx, s, day)
+            sums = day_line_sums(s, ws, day)  # read once: the journal and the Z report
+            journal = build_day_journal(self.ctx, s, day, charge_lines(sums))
             entry = JournalEntry(
                 kind="day",
                 workstation_id=ws,
@@ -282,7 +285,7 @@ class DayCloseService:
                 )
             )
             s.flush()
-            report = self.reports.build(s, day, "Z", operator)
+            report = self.reports.build(s, day, "Z", operator, sums)
             self.ctx.audit(
                 s,
                 action="day_close",

@@ -518,9 +518,17 @@ class DayReportService:
         )
         return [deposit_slip(self.ctx, s, row) for row in rows]
 
-    def build(self, s: Session, day: dt.date, kind: str, viewer: Operator | None) -> DayReport:
+    def build(
+        self,
+        s: Session,
+        day: dt.date,
+        kind: str,
+        viewer: Operator | None,
+        sums: list[LineSum] | None = None,
+    ) -> DayReport:
         """The report of ``day``: the database sums the receipts, lines and tenders (grouped
-        queries); only the voided receipts and the drawer sessions are read one by one."""
+        queries); only the voided receipts and the drawer sessions are read one by one.
+        ``sums``: the day's ``day_line_sums`` when the caller has them already."""
         ws = self.ctx.workstation_id
         codes = {c.code: c for c in s.scalars(select(RevenueCodeRow))}
         # A counter has a few dozen users.
@@ -592,7 +600,8 @@ class DayReportService:
             for name in cashiers
         )
 
-        sums = day_line_sums(s, ws, day)
+        if sums is None:
+            sums = day_line_sums(s, ws, day)
         fund_amounts: dict[str, Money] = defaultdict(Money.zero)
         for x in sums:
             fund_amounts[x.gl_account[:3]] += Money(cents=x.cents)
@@ -613,10 +622,13 @@ class DayReportService:
         ).all()
         numbers = None
         if numbered:
+            # The last number of an earlier date: the highest one first, through the
+            # (workstation, number) index, so it stops at once instead of reading the history.
             previous_last = s.scalar(
-                select(func.max(Receipt.seq)).where(
-                    Receipt.workstation_id == ws, Receipt.business_date < day
-                )
+                select(Receipt.seq)
+                .where(Receipt.workstation_id == ws, Receipt.business_date < day)
+                .order_by(Receipt.seq.desc())
+                .limit(1)
             )
             gaps = number_gaps((seq for seq, _ in numbered), previous_last=previous_last)
             numbers = NumberRange(
