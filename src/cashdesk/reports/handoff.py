@@ -11,6 +11,7 @@ from reportlab.platypus import Paragraph
 
 from cashdesk.domain.drawer import describe
 from cashdesk.reports.data import HandoffSlip
+from cashdesk.reports.deposit import items_table
 from cashdesk.reports.pdf import build, esc, spacer, styles, table
 
 
@@ -38,27 +39,9 @@ def render_handoff_slip(slip: HandoffSlip, path: Path) -> Path:
             total_row=True,
         ),
         Paragraph(esc(f"Goes to the safe with {slip.outgoing}'s count"), st["h2"]),
-        table(
-            ["#", "Kind", "Number", "Account", "Receipt", "Payer", "Amount"],
-            [
-                [
-                    i,
-                    item.kind.label,
-                    item.number,
-                    item.account,
-                    item.receipt_number,
-                    item.payer,
-                    str(item.amount),
-                ]
-                for i, item in enumerate(slip.items, start=1)
-            ]
-            + [
-                ["", "Card batch", "", "", "", "", str(slip.card_batch)],
-                ["", "Checks and money orders", "", "", "", "", str(slip.items_total)],
-            ],
-            widths=[0.3, 0.95, 0.8, 0.8, 1.05, 2.1, 1.0],
-            numeric=[0, 6],
-            total_row=True,
+        items_table(
+            slip.items,
+            [("Card batch", slip.card_batch), ("Checks and money orders", slip.items_total)],
         ),
         spacer(18),
         Paragraph(
