@@ -398,6 +398,17 @@ def _render_handoff(slip: HandoffSlip) -> Render:
     return render
 
 
+@dataclass(frozen=True, slots=True)
+class SessionReads:
+    """What the day report reads of one drawer session, read for all sessions at once."""
+
+    count: DrawerCountRow | None
+    pickups: tuple[int, ...]  # cents
+    took: dict[int, int]  # receipts on the session per cashier id (every date and status)
+    handed_from: str
+    handed_to: str
+
+
 # -- the service -------------------------------------------------------------------------------
 class DayReportService:
     def __init__(self, ctx: ServiceContext) -> None:
@@ -654,17 +665,62 @@ class DayReportService:
             .group_by(Receipt.drawer_session_id, Receipt.cashier_id)
         ):
             took[session_id][cashier_id] = int(n)
-        sessions = tuple(self._session(s, row, viewer, took[row.id], names) for row in rows)
+        ids = [row.id for row in rows]
+        counts = {
+            c.session_id: c
+            for c in s.scalars(
+                select(DrawerCountRow).where(
+                    DrawerCountRow.session_id.in_(ids), DrawerCountRow.state == "current"
+                )
+            )
+        }
+        pickups: dict[str, list[int]] = defaultdict(list)
+        for session_id, cents in s.execute(
+            select(DrawerPickupRow.session_id, DrawerPickupRow.amount_cents).where(
+                DrawerPickupRow.session_id.in_(ids)
+            )
+        ):
+            pickups[session_id].append(int(cents))
+        # Who took a drawer over, and from whom (a handoff's other side may be another day's).
+        handed_to = {
+            parent: names[cashier]
+            for parent, cashier in s.execute(
+                select(DrawerSession.handed_from_id, DrawerSession.cashier_id).where(
+                    DrawerSession.handed_from_id.in_(ids)
+                )
+            )
+        }
+        parents = [row.handed_from_id for row in rows if row.handed_from_id]
+        handed_from = {
+            sid: names[cashier]
+            for sid, cashier in s.execute(
+                select(DrawerSession.id, DrawerSession.cashier_id).where(
+                    DrawerSession.id.in_(parents)
+                )
+            )
+        }
+        sessions = tuple(
+            self._session(
+                s,
+                row,
+                viewer,
+                SessionReads(
+                    count=counts.get(row.id),
+                    pickups=tuple(pickups[row.id]),
+                    took=took[row.id],
+                    handed_from=handed_from.get(row.handed_from_id or "", ""),
+                    handed_to=handed_to.get(row.id, ""),
+                ),
+                names,
+            )
+            for row in rows
+        )
         closed = s.get(BusinessDayRow, (ws, day))
         if closed is not None:
             journal = stored_journal(s, closed.journal_entry_id)
         else:
             journal = build_day_journal(self.ctx, s, day, charge_lines(sums)).lines
-        card_batches = Money.zero()
-        for row in rows:
-            count = current_count(s, row.id)
-            if count is not None:
-                card_batches += Money(cents=count.card_cents)
+        card_batches = total(Money(cents=c.card_cents) for c in counts.values())
         return DayReport(
             kind=kind,
             business_date=day,
@@ -711,18 +767,12 @@ class DayReportService:
         s: Session,
         row: DrawerSession,
         viewer: Operator | None,
-        took: dict[int, int],
+        reads: SessionReads,
         names: dict[int, str],
     ) -> SessionFigures:
-        """``took``: receipts on the session per cashier id (every date, every status)."""
-        count = current_count(s, row.id)
-        pickups = list(
-            s.scalars(select(DrawerPickupRow).where(DrawerPickupRow.session_id == row.id))
-        )
-        cashiers = [names[uid] for uid in sorted(took)]
-        n_receipts = sum(took.values())
-        parent = s.get(DrawerSession, row.handed_from_id) if row.handed_from_id else None
-        child = successor(s, row.id)
+        count = reads.count
+        cashiers = [names[uid] for uid in sorted(reads.took)]
+        n_receipts = sum(reads.took.values())
         variances = None
         if count is not None:
             variances = count_variances(count)
@@ -743,18 +793,20 @@ class DayReportService:
             state=row.status,
             shared=row.shared,
             opening_bank=Money(cents=row.opening_bank_cents),
-            handed_from=parent.cashier.full_name if parent else "",
-            handed_to=child.cashier.full_name if child else "",
-            pickups=total(Money(cents=p.amount_cents) for p in pickups),
-            pickup_count=len(pickups),
+            handed_from=reads.handed_from,
+            handed_to=reads.handed_to,
+            pickups=Money(cents=sum(reads.pickups)),
+            pickup_count=len(reads.pickups),
             receipts=n_receipts,
             count_kind=count.kind if count else "",
-            counted_by=count.counted_by.full_name if count else "",
+            counted_by=names[count.counted_by_id] if count else "",
             attempt=count.attempt if count else 0,
             counted=count is not None,
             variances=variances,
             over_short=Money(cents=count.over_short_cents) if count else None,
             needs_signoff=count.needs_signoff if count else False,
-            approved_by=(count.approved_by.full_name if count and count.approved_by else ""),
+            approved_by=(
+                names[count.approved_by_id] if count and count.approved_by_id is not None else ""
+            ),
             approval_reason=(count.approval_reason or "") if count else "",
         )
