@@ -43,17 +43,32 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
     return samples
 
 
-def paired(
-    base: Callable[[], object], fn: Callable[[], object], repeat: int
-) -> tuple[list[float], list[float]]:
-    """``fn`` timed ``repeat`` times, each right after a baseline run: on a shared, loaded
-    machine both see the same load, so their ratio means something."""
-    samples: list[float] = []
-    baselines: list[float] = []
+def both(fn: Callable[[], object]) -> tuple[float, float]:
+    """One run: (wall-clock ms, this process's CPU ms)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+
+
+Samples = tuple[list[float], list[float], list[float], list[float]]
+
+
+def paired(base: Callable[[], object], fn: Callable[[], object], repeat: int) -> Samples:
+    """``fn`` run ``repeat`` times, each right after a baseline run, timed by the wall clock
+    and by this process's CPU time: on a shared, loaded machine the wall clock counts the
+    other processes too, the CPU time does not."""
+    wall: list[float] = []
+    wall_base: list[float] = []
+    cpu: list[float] = []
+    cpu_base: list[float] = []
     for _ in range(repeat):
-        baselines += timed(base, 1)
-        samples += timed(fn, 1)
-    return samples, baselines
+        w, c = both(base)
+        wall_base.append(w)
+        cpu_base.append(c)
+        w, c = both(fn)
+        wall.append(w)
+        cpu.append(c)
+    return wall, wall_base, cpu, cpu_base
 
 
 def opened(folder: Path, name: str) -> tuple[Cashdesk, Path]:
@@ -119,7 +134,8 @@ def day_close(folder: Path, receipts: int, repeat: int) -> None:
         baseline, lambda: journal_beancount(desk.day_reports.journal(lead, day)), repeat
     )
     print(f"receipts on the day: {receipts} (2 lines each, 2 drawers); baseline: plain SQL sums")
-    for label, (samples, baselines) in (
+    print(f"  {'':<22} {'wall clock (median)':>36}   {'CPU time (median)':>36}")
+    for label, (wall, wall_base, cpu, cpu_base) in (
         ("X report figures", x),
         ("day close (once)", close),
         ("daily report figures", daily),
@@ -127,11 +143,11 @@ def day_close(folder: Path, receipts: int, repeat: int) -> None:
         ("daily report PDF", pdf),
         ("journal export", export),
     ):
-        med, b = statistics.median(samples), statistics.median(baselines)
-        print(
-            f"  {label + ':':<22} median {med:8.2f} ms, baseline beside it {b:6.2f} ms"
-            f"  ({med / b:6.1f}x)"
-        )
+        cells = []
+        for samples, baselines in ((wall, wall_base), (cpu, cpu_base)):
+            med, b = statistics.median(samples), statistics.median(baselines)
+            cells.append(f"{med:8.2f} ms vs {b:6.2f} ms ({med / max(b, 0.01):5.1f}x)")
+        print(f"  {label + ':':<22} {cells[0]:>36}   {cells[1]:>36}")
     desk.close()
 
 
