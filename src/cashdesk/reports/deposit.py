@@ -11,7 +11,7 @@ from reportlab.platypus import Paragraph
 
 from cashdesk.domain.money import Money
 from cashdesk.reports.data import DepositItem, DepositSlip
-from cashdesk.reports.pdf import build, esc, spacer, styles, table
+from cashdesk.reports.pdf import build, esc, signature_block, spacer, styles, table
 
 
 def items_table(items: Sequence[DepositItem], totals: Sequence[tuple[str, Money]]) -> Any:
@@ -54,6 +54,18 @@ def render_deposit_slip(slip: DepositSlip, path: Path) -> Path:
         ),
         spacer(),
         table(
+            ["Deposit to", ""],
+            [
+                ["Bank", slip.bank_name],
+                ["Account holder", slip.account_name],
+                ["Routing number", slip.routing],
+                ["Account number", slip.account_number],
+                ["Bag number", slip.bag_number],
+            ],
+            widths=[1.6, 3.0],
+        ),
+        spacer(),
+        table(
             ["Deposit", "Amount"],
             [
                 ["Currency", str(slip.currency)],
@@ -87,10 +99,10 @@ def render_deposit_slip(slip: DepositSlip, path: Path) -> Path:
         items_table(slip.items, [("Checks total", slip.checks)]),
         Paragraph("Drawers in this bag", st["h2"]),
         *[Paragraph(esc(label), st["body"]) for label in slip.sessions],
-        spacer(18),
-        Paragraph(
-            "Prepared by ______________________    Verified by ______________________", st["body"]
-        ),
+        signature_block("Prepared by", "Verified by"),
     ]
-    footer = f"{slip.account_name} · bag {slip.bag_number} · {slip.business_date}"
+    footer = (
+        f"Deposit to {slip.bank_name} {slip.account_number} · bag {slip.bag_number} · "
+        f"workstation {slip.workstation} · {slip.business_date}"
+    )
     return build(path, story, title=f"Deposit slip {slip.bag_number}", footer=footer)

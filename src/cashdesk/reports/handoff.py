@@ -12,7 +12,7 @@ from reportlab.platypus import Paragraph
 from cashdesk.domain.drawer import describe
 from cashdesk.reports.data import HandoffSlip
 from cashdesk.reports.deposit import items_table
-from cashdesk.reports.pdf import build, esc, spacer, styles, table
+from cashdesk.reports.pdf import build, esc, signature_block, spacer, styles, table
 
 
 def render_handoff_slip(slip: HandoffSlip, path: Path) -> Path:
@@ -43,11 +43,7 @@ def render_handoff_slip(slip: HandoffSlip, path: Path) -> Path:
             slip.items,
             [("Card batch", slip.card_batch), ("Checks and money orders", slip.items_total)],
         ),
-        spacer(18),
-        Paragraph(
-            esc(f"{slip.outgoing} ______________________    {slip.incoming} ____________________"),
-            st["body"],
-        ),
+        signature_block(f"Handed over by {slip.outgoing}", f"Taken over by {slip.incoming}"),
     ]
     footer = f"Handoff · drawer {slip.drawer} · {slip.business_date} · {slip.handed_at}"
     return build(path, story, title=f"Handoff slip drawer {slip.drawer}", footer=footer)

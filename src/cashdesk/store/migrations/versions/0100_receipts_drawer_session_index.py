@@ -5,7 +5,7 @@ IF NOT EXISTS: the speed work declares the same index (same name, same column); 
 revision runs first makes it and the other leaves it.
 
 Revision ID: 0100
-Revises: 0060
+Revises: 0070
 Create Date: 2026-12-04
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0100"
-down_revision = "0060"
+down_revision = "0070"
 branch_labels = None
 depends_on = None
 
