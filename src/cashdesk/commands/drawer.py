@@ -1,4 +1,4 @@
-"""``cashdesk export journal`` and ``cashdesk report daily|x|z|deposit``.
+"""``cashdesk export journal`` and ``cashdesk report daily|x|z|deposit|handoff``.
 
 Both sign in first (``--user``; the password from $CASHDESK_PASSWORD or a prompt), since the
 figures are for supervisors and auditors (the run-reports permission), and the sign-in is
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +48,7 @@ def register(sub: Any) -> None:
     journal.set_defaults(handler=_export_journal)
 
     report = sub.add_parser("report", help="render a cash report as a PDF")
-    report.add_argument("report_kind", choices=("daily", "x", "z", "deposit"))
+    report.add_argument("report_kind", choices=("daily", "x", "z", "deposit", "handoff"))
     _common(report)
     report.set_defaults(handler=_report)
 
@@ -85,35 +86,17 @@ def _export_journal(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from cashdesk.commands.quote import refuse
-    from cashdesk.reports.day import render_day_report
-    from cashdesk.reports.deposit import render_deposit_slip
-
     with opened_desk(args) as desk:
         operator = sign_in_as(desk, args.user)
-        kind = args.report_kind
-        if kind == "deposit":
-            slips = desk.day_reports.deposit_slips(operator, args.date)
-            if not slips:
-                return refuse(f"No deposit was made for {args.date}.")
-            paths = []
-            for i, slip in enumerate(slips):
-                out = (
-                    args.out if i == 0 else args.out.with_stem(f"{args.out.stem}-{slip.bag_number}")
-                )
-                with atomic_output(out, force=args.force) as tmp:
-                    render_deposit_slip(slip, tmp)
-                paths.append(out)
-        else:
-            if kind == "daily":
-                report = desk.day_reports.daily(operator, args.date)
-            elif kind == "x":
-                report = desk.day_reports.x_report(operator, args.date)
-            else:
-                report = desk.day_reports.z_report(operator, args.date)
-            with atomic_output(args.out, force=args.force) as tmp:
-                render_day_report(report, tmp)
-            paths = [args.out]
+        files = desk.day_reports.report(operator, args.report_kind, args.date, args.out)
+
+        def safely(path: Path, render: Callable[[Path], Path]) -> Path:
+            # Through the one output path: never over the store, --force for an existing file.
+            with atomic_output(path, force=args.force) as tmp:
+                render(tmp)
+            return path
+
+        paths = files.write(safely)
     for path in paths:
         print(f"written {path}")
     return 0
