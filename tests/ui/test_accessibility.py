@@ -80,7 +80,9 @@ def test_type_is_readable(selling: MainWindow) -> None:
     assert QApplication.font().pointSize() >= 14
     assert QApplication.font().family() == theme.SANS
     totals = selling.payment_page.totals
-    assert totals._values["change"].font().pointSize() >= 28
+    # The one large figure: what is still due while the sale is open (then the change).
+    assert totals.dominant == "remaining"
+    assert totals._values["remaining"].font().pointSize() >= 28
     assert totals._values["total"].font().pointSize() >= 14
 
 

@@ -42,6 +42,7 @@ from cashdesk.ui.widgets import (
     add_action,
     close_button,
     current_row,
+    fit_to_screen,
     key_button,
     label,
     line_edit,
@@ -576,7 +577,7 @@ class AdminDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(self.close_button)
         layout.addLayout(bottom)
-        self.resize(1240, 740)
+        fit_to_screen(self, 1240, 740)
         self.users_tab.load()
         self.users_tab.table.setFocus()
 

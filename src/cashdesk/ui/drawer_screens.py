@@ -106,7 +106,8 @@ class DrawerScreens(QObject):
         self.pickup_prompt_text = (
             f"Over {threshold} cash in the drawer: call a lead for a pickup (Ctrl+U)"
         )
-        window.statusBar().addWidget(self.pickup_prompt)
+        # In the page, above the counter's strip (the status bar is not where a cashier looks).
+        column.insertWidget(column.indexOf(window.info_strip), self.pickup_prompt)
 
         self.close_page.finished.connect(self._count_done)
         self.close_page.cancelled.connect(self._back_to_sale)

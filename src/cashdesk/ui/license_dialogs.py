@@ -53,6 +53,7 @@ from cashdesk.ui.widgets import (
     add_action,
     button,
     current_row,
+    fit_to_screen,
     key_button,
     label,
     table_view,
@@ -530,7 +531,7 @@ class CertificatesDialog(QDialog):
         layout.addWidget(self.where)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self.resize(1000, 420)
+        fit_to_screen(self, 1000, 420)
         self._show_path()
         self.close_button.setFocus()
 

@@ -29,6 +29,7 @@ from cashdesk.ui.widgets import (
     RowsModel,
     button,
     current_row,
+    fit_to_screen,
     label,
     line_edit,
     table_view,
@@ -116,7 +117,7 @@ class LookupDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.detail)
         layout.addLayout(buttons)
-        self.resize(1180, 640)
+        fit_to_screen(self, 1180, 640)
         self.query.setFocus()
 
     # -- searching ------------------------------------------------------------------------

@@ -61,7 +61,7 @@ KEYS = (
     ("Ctrl+K", "lock the screen"),
     ("Ctrl+L", "sign out"),
 )
-RIGHT_COLUMN_PX = 440
+RIGHT_COLUMN_PX = 400
 UNSURE_POSTING = (
     "Posting stopped with an unexpected error. Look in Today's receipts (F9) for this sale "
     "before taking the payment again."
@@ -89,29 +89,44 @@ def key_legend(keys: tuple[tuple[str, str], ...]) -> QLabel:
 
 
 class TotalsPanel(QFrame):
+    """Total, tendered, remaining and change. One figure is the large one: "Remaining" while
+    anything is still due, "Change due" once the tenders cover the total."""
+
     def __init__(self) -> None:
         super().__init__()
         self.setProperty("role", "totals")
         grid = QGridLayout(self)
         self._values: dict[str, QLabel] = {}
+        self._captions: dict[str, QLabel] = {}
         rows = (
-            ("total", "Total", theme.TOTALS_PT),
-            ("tendered", "Tendered", theme.TOTALS_PT),
-            ("remaining", "Remaining", theme.TOTALS_PT),
-            ("change", "CHANGE DUE", theme.CHANGE_PT),
+            ("total", "Total"),
+            ("tendered", "Tendered"),
+            ("remaining", "Remaining"),
+            ("change", "Change due"),
         )
-        for row, (key, caption, size) in enumerate(rows):
-            strong = key in ("total", "change")
+        for row, (key, caption) in enumerate(rows):
             name = label(caption)
-            name.setFont(theme.font(theme.TOTALS_PT, bold=strong))
             value = label("$0.00")
-            value.setAccessibleName(caption.capitalize())
-            value.setFont(theme.font(size, bold=strong))
+            value.setAccessibleName(caption)
             value.setAlignment(RIGHT)
             grid.addWidget(name, row, 0)
             grid.addWidget(value, row, 1)
             self._values[key] = value
+            self._captions[key] = name
         grid.setColumnStretch(1, 1)
+        self.dominant = ""
+        self._emphasise("remaining")
+
+    def _emphasise(self, dominant: str) -> None:
+        if dominant == self.dominant:
+            return
+        self.dominant = dominant
+        for key, value in self._values.items():
+            big = key == dominant
+            size = theme.CHANGE_PT if big else theme.TOTALS_PT
+            value.setFont(theme.font(size, bold=big or key == "total"))
+            self._captions[key].setFont(theme.font(theme.TOTALS_PT, bold=big or key == "total"))
+        self._captions["change"].setText("CHANGE DUE" if dominant == "change" else "Change due")
 
     def show_draft(self, draft: ReceiptDraft) -> None:
         for key, amount in (
@@ -121,6 +136,8 @@ class TotalsPanel(QFrame):
             ("change", draft.change_due),
         ):
             self._values[key].setText(str(amount))
+        paid = bool(draft.tenders) and not draft.remaining.is_positive
+        self._emphasise("change" if paid else "remaining")
 
     def value(self, key: str) -> str:
         """The amount shown: "total", "tendered", "remaining" or "change"."""
@@ -232,11 +249,14 @@ class PaymentPage(QWidget):
 
         right_column = QWidget()
         right_column.setLayout(right)
-        right_column.setFixedWidth(RIGHT_COLUMN_PX)
+        # A third of the page, never narrower than the totals need: the page scales with
+        # the window from 1280×720 to a 4K screen.
+        right_column.setMinimumWidth(theme.px(RIGHT_COLUMN_PX))
+        right_column.setMaximumWidth(theme.px(RIGHT_COLUMN_PX) * 2)
         right.setContentsMargins(0, 0, 0, 0)
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 1)
-        layout.addWidget(right_column)
+        layout.addLayout(left, 2)
+        layout.addWidget(right_column, 1)
         entry = self.line_entry
         chain = (
             entry.code,

@@ -10,10 +10,11 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRegularExpression,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -37,6 +38,15 @@ NO_PARENT = QModelIndex()  # a table's rows hang off the invisible root
 _PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
 
 
+# An amount as it is typed: digits, thousands commas, one point and two decimals, an
+# optional leading "$". Letters never reach an amount field.
+MONEY_PATTERN = QRegularExpression(r"^\s*\$?\s*[0-9,]{0,13}(\.[0-9]{0,2})?\s*$")
+
+
+def money_validator(parent: QObject) -> QRegularExpressionValidator:
+    return QRegularExpressionValidator(MONEY_PATTERN, parent)
+
+
 class EntryField(QLineEdit):
     """A line edit that reports Enter as ``entered`` and keeps the key to itself, also when
     the key arrives through a completer's popup."""
@@ -48,6 +58,7 @@ class EntryField(QLineEdit):
         self.setAccessibleName(accessible_name)
         if money:
             self.setAlignment(RIGHT)
+            self.setValidator(money_validator(self))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in ENTER_KEYS and event.modifiers() in _PLAIN:
@@ -62,6 +73,7 @@ def line_edit(accessible_name: str, *, money: bool = False, password: bool = Fal
     edit.setAccessibleName(accessible_name)
     if money:
         edit.setAlignment(RIGHT)
+        edit.setValidator(money_validator(edit))
     if password:
         edit.setEchoMode(QLineEdit.EchoMode.Password)
     return edit
@@ -225,6 +237,17 @@ def table_view(model: RowsModel, accessible_name: str) -> QTableView:
         )
         header.setSectionResizeMode(i, mode)
     return view
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """Size a dialog ``width`` × ``height`` (scaled with the theme), never larger than the
+    screen it opens on: on a 1280×720 counter screen it keeps its buttons in view."""
+    screen = widget.screen() or QApplication.primaryScreen()
+    w, h = theme.px(width), theme.px(height)
+    if screen is not None:
+        room = screen.availableGeometry()
+        w, h = min(w, room.width() - 40), min(h, room.height() - 60)
+    widget.resize(w, h)
 
 
 def current_row(view: QTableView) -> int | None:

@@ -44,7 +44,7 @@ from cashdesk.ui.payment import PaymentPage
 from cashdesk.ui.receipts import TodaysReceiptsDialog, failure_text
 from cashdesk.ui.sign_in import SignInPage
 from cashdesk.ui.sync_panel import SyncDialog
-from cashdesk.ui.widgets import add_action, confirm, label
+from cashdesk.ui.widgets import MessageLabel, add_action, confirm, label
 
 IDLE_CHECK_MS = 1000
 DEVICE_POLL_MS = 5000
@@ -58,7 +58,9 @@ class MainWindow(QMainWindow):
         config = desk.ctx.config
         self.setWindowTitle(f"cashdesk — {config.city_name} — {config.workstation_name}")
         self.setAccessibleName("cashdesk")
-        self.setMinimumSize(1024, 700)
+        # Usable from a 1280×720 screen up: the pages scale with the window (main.py shows it
+        # maximised), nothing is drawn at a fixed size.
+        self.setMinimumSize(960, 600)
         self.operator: Operator | None = None
         self.background = Background(self, on_failure=self._failed)
         # Device status polls, and the panels' device, sync and audit work, have helpers of
@@ -89,11 +91,18 @@ class MainWindow(QMainWindow):
             "QFrame { border-top: 1px solid #b0b8c2; }"
             " QLabel { border: none; border-right: 1px solid #b0b8c2; padding: 2px 10px; }"
         )
+        # What the counter must see is said in the page, never only in the status bar (at
+        # some screen sizes it was off screen): every status-bar message is mirrored into
+        # this notice under the pages, and the status bar itself stays hidden.
+        self.notice = MessageLabel("Counter notice", role="notice")
+        self.statusBar().messageChanged.connect(self.notice.show_message)
+        self.statusBar().hide()
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.pages, 1)
+        column.addWidget(self.notice)
         column.addWidget(self.info_strip)
         self.setCentralWidget(central)
         self.sign_in_page.signed_in.connect(self.begin_session)
@@ -148,7 +157,7 @@ class MainWindow(QMainWindow):
             strip.addWidget(widget)
         strip.addStretch(1)
         self.sync_status.setAccessibleName("Sync")
-        self.statusBar().addPermanentWidget(self.sync_status)
+        strip.addWidget(self.sync_status)
         self.bridge.receipt_printed.connect(self._show_printer)
         self.drawer_screens = DrawerScreens(self)
         self.bridge.device_status.connect(self.show_devices_status)
