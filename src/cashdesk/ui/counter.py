@@ -25,7 +25,7 @@ from cashdesk.app import Cashdesk
 from cashdesk.domain.citation import REVENUE_CODE as CITATION_CODE
 from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.money import total
-from cashdesk.domain.roles import Operator
+from cashdesk.domain.roles import Operator, Permission, refusal
 from cashdesk.domain.utility import REVENUE_CODE as UTILITY_CODE
 from cashdesk.errors import CashdeskError, ValidationError
 from cashdesk.services.licenses import APPLICATION_PREFIX, IssuedLicense, LicenseCharge
@@ -50,7 +50,7 @@ from cashdesk.ui.records_dialogs import (
     ReturnedCheckDialog,
     UtilityPaymentDialog,
 )
-from cashdesk.ui.widgets import add_action, key_button
+from cashdesk.ui.widgets import add_action, key_button, offer
 
 # (what, keys, accessible name); the first key is printed on the button.
 TOOLS = (
@@ -102,6 +102,12 @@ class CounterTools(QObject):
             page.counter_keys.addWidget(self.buttons[name], i // 4, i % 4)
         page.draft_changed.connect(self._draft_changed)
         page.posted.connect(self._posted)
+
+    def offer_for(self, operator: Operator) -> None:
+        """Leave out what this role may not do: its key does nothing and its button is
+        disabled with the reason as its tooltip."""
+        offer(self.actions["nsf"], refusal(operator, Permission.PROCESS_RETURNED_CHECK))
+        offer(self.actions["batch"], refusal(operator, Permission.IMPORT_PAYMENTS))
 
     # -- helpers --------------------------------------------------------------------------
     def _operator(self) -> Operator | None:

@@ -140,7 +140,15 @@ def key_button(action: QAction, accessible_name: str, *, primary: bool = False) 
     result.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its key is the keyboard path
     result.clicked.connect(action.trigger)
     action.enabledChanged.connect(result.setEnabled)
+    action.changed.connect(lambda: result.setToolTip(action.toolTip()))
     return result
+
+
+def offer(action: QAction, refusal: str) -> None:
+    """Offer ``action``, or disable it with ``refusal`` (why not) as its tooltip; its key
+    button follows (``key_button``)."""
+    action.setEnabled(not refusal)
+    action.setToolTip(refusal or action.text())
 
 
 def close_button(dialog: QDialog) -> QPushButton:

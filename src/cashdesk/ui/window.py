@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from cashdesk.app import Cashdesk
-from cashdesk.domain.roles import Operator
+from cashdesk.domain.roles import Operator, Permission, refusal
 from cashdesk.errors import CashdeskError
 from cashdesk.services.devices import DeviceInfo, NoSaleResult
 from cashdesk.services.drawers import DrawerInfo
@@ -44,7 +44,7 @@ from cashdesk.ui.payment import PaymentPage
 from cashdesk.ui.receipts import TodaysReceiptsDialog, failure_text
 from cashdesk.ui.sign_in import SignInPage
 from cashdesk.ui.sync_panel import SyncDialog
-from cashdesk.ui.widgets import MessageLabel, add_action, confirm, label
+from cashdesk.ui.widgets import MessageLabel, add_action, confirm, label, offer
 
 IDLE_CHECK_MS = 1000
 DEVICE_POLL_MS = 5000
@@ -195,8 +195,7 @@ class MainWindow(QMainWindow):
         """After sign-in: straight to payments when this cashier's drawer is open."""
         self.operator = operator
         self.cashier_status.setText(f"{operator.role.label}: {operator.full_name}")
-        for action in self.session_actions:
-            action.setEnabled(True)
+        self._offer_actions(operator)
         current = self.desk.drawers.current()
         if current is not None and (current.cashier_id == operator.user_id or current.shared):
             self._drawer_opened(current)
@@ -204,6 +203,23 @@ class MainWindow(QMainWindow):
         self._show_drawer(current)
         self.pages.setCurrentWidget(self.drawer_page)
         self.drawer_page.start(operator, current)
+
+    def _offer_actions(self, operator: Operator) -> None:
+        """The session's keys, less what this role may not do (disabled, with the reason as
+        the tooltip; the services refuse it whatever the screen offers)."""
+        for action in self.session_actions:
+            action.setEnabled(True)
+        offer(self.no_sale_action, refusal(operator, Permission.NO_SALE))
+        offer(
+            self.admin_action,
+            refusal(
+                operator,
+                Permission.MANAGE_USERS,
+                Permission.VIEW_AUDIT,
+                Permission.MANAGE_TAG_STOCK,
+            ),
+        )
+        self.counter.offer_for(operator)
 
     def _drawer_opened(self, info: DrawerInfo) -> None:
         assert self.operator is not None
@@ -319,8 +335,7 @@ class MainWindow(QMainWindow):
         """The same cashier is back: everything as they left it."""
         self.operator = operator
         self.cashier_status.setText(f"{operator.role.label}: {operator.full_name}")
-        for action in self.session_actions:
-            action.setEnabled(True)
+        self._offer_actions(operator)
         page = self._page_before_lock
         if page is self.payment_page and self.payment_page.operator == operator:
             self.pages.setCurrentWidget(self.payment_page)
