@@ -1,6 +1,11 @@
-"""Render the main screens to docs/screens/*.png, offscreen at 1280x800.
+"""Render the main screens offscreen at the two counter screen sizes: 1366x768 (the most
+common counter screen) to docs/screens/*.png, 1920x1080 to docs/screens/1920x1080/*.png.
 
-    PYTHONPATH=src python scripts/screenshot.py
+    PYTHONPATH=src python scripts/screenshot.py            # both sizes
+    PYTHONPATH=src python scripts/screenshot.py 1920x1080  # one
+
+Each size runs in its own process on an offscreen screen of that size (Qt's offscreen
+platform, configured with a screens file), so dialogs fit it as they would a real one.
 
 Builds a demo store in a temporary folder, signs Maria in, opens her drawer, keys a sale
 and saves the payment page; then posts it and saves the receipt preview and today's list.
@@ -14,14 +19,14 @@ users administration and its tag stock tab (the administrator).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
@@ -45,8 +50,10 @@ from cashdesk.ui.window import MainWindow
 if TYPE_CHECKING:
     from cashdesk.app import Cashdesk
 
-SCREENS = Path(__file__).resolve().parent.parent / "docs" / "screens"
-SIZE = (1280, 800)
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "screens"
+SIZES = {"1366x768": DOCS, "1920x1080": DOCS / "1920x1080"}
+SCREENS = DOCS
+SIZE = (1366, 768)
 
 
 def save(widget: QWidget, name: str) -> None:
@@ -327,7 +334,45 @@ def users_admin(window: MainWindow, desk: Cashdesk) -> None:
     QTest.qWait(50)
 
 
+def run_each_size() -> int:
+    """One process per size, each on an offscreen screen of that size."""
+    for name in SIZES:
+        width, height = (int(x) for x in name.split("x"))
+        screens = {
+            "screens": [
+                {
+                    "name": "counter",
+                    "x": 0,
+                    "y": 0,
+                    "width": width,
+                    "height": height,
+                    "logicalDpi": 96,
+                    "logicalBaseDpi": 96,
+                    "dpr": 1,
+                }
+            ]
+        }
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(screens, f)
+        try:
+            env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={f.name}"}
+            done = subprocess.run([sys.executable, __file__, name], env=env, check=False)
+        finally:
+            os.unlink(f.name)
+        if done.returncode:
+            return done.returncode
+    return 0
+
+
 def main() -> int:
+    global SCREENS, SIZE
+    if len(sys.argv) < 2:
+        return run_each_size()
+    name = sys.argv[1]
+    SCREENS = SIZES[name]
+    width, height = (int(x) for x in name.split("x"))
+    SIZE = (width, height)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     guard_none_refcount()
     app = QApplication(sys.argv)
     theme.apply(app)

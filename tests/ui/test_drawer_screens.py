@@ -310,6 +310,13 @@ def test_a_lead_closes_the_day_with_the_deposit(
     keys.type("c")  # Close the day
     qtbot.waitUntil(lambda: "2026-11-26 is closed" in day.message.text())
     qtbot.waitUntil(lambda: "(closed)" in day.title.text())
+    # Issue 24, defect 6: a closed day offers no sign-off, reopen, deposit or close again.
+    for action in (day.signoff_action, day.reopen_action, day.deposit_action, day.close_action):
+        assert not action.isEnabled()
+        assert action.toolTip() == "2026-11-26 is closed: its drawers are final."
+    keys.press(F.Key_F12)
+    keys.press(F.Key_F6)
+    assert QApplication.activeModalWidget() is None
     with desk.ctx.sessions() as s:
         closed = s.scalars(select(BusinessDayRow)).one()
         assert (str(closed.business_date), closed.closed_by.username) == ("2026-11-26", "lead")

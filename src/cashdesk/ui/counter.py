@@ -148,6 +148,9 @@ class CounterTools(QObject):
                     "to change the payment."
                 )
         self.page.add_lines(lines)
+        # "Received from": who the record is for (the customer picked with F6) unless the
+        # cashier typed someone else.
+        payer = payer or self.customer_name
         if payer and not self.page.payer.text().strip():
             self.page.payer.setText(payer)
         self.page.status_line.setText(
@@ -239,6 +242,10 @@ class CounterTools(QObject):
         self.lookup.query.setFocus()
         self._open(self.lookup)
 
+    @property
+    def customer_name(self) -> str:
+        return self.page.customer.party
+
     def _choose(self, result: LookupResult) -> None:
         """Act on a picked record; raising keeps the find dialog open with the message."""
         operator = self.page.operator
@@ -246,6 +253,7 @@ class CounterTools(QObject):
         desk = self.desk
         if result.kind == "citation":
             lines = desk.records.citation_lines(result.key)
+            self.page.customer.show_record(result)
             self.add_lines(lines)
             self.page.status_line.setText(
                 f"Citation {result.key}: {total(x.amount for x in lines)} added."
@@ -270,6 +278,7 @@ class CounterTools(QObject):
                     desk, operator, animal, add_charge=self.add_charge, parent=self.page
                 )
             )
+        self.page.customer.show_record(result)
 
     # -- the other screens ----------------------------------------------------------------
     def _start(self, make: Callable[[Operator], QDialog]) -> None:

@@ -80,6 +80,7 @@ class LookupDialog(QDialog):
                 Column("Kind"),
                 Column("Number"),
                 Column("Name", stretch=True),
+                Column("Address"),
                 Column("Status"),
                 Column("Due", right=True),
             )
@@ -157,6 +158,7 @@ class LookupDialog(QDialog):
                     KIND_LABELS.get(r.kind, r.kind),
                     r.key,
                     r.title,
+                    r.address,
                     r.status,
                     "" if r.amount_due is None else str(r.amount_due),
                 )

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFrame,
     QHBoxLayout,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -31,6 +32,7 @@ from cashdesk.services.devices import DeviceInfo, NoSaleResult
 from cashdesk.services.drawers import DrawerInfo
 from cashdesk.services.session import SignInResult
 from cashdesk.services.sync import SyncRunner, SyncStatus
+from cashdesk.ui import theme
 from cashdesk.ui.admin import AdminDialog
 from cashdesk.ui.bridge import EventBridge
 from cashdesk.ui.collector import GuiThreadCollector
@@ -47,8 +49,22 @@ from cashdesk.ui.sync_panel import SyncDialog
 from cashdesk.ui.widgets import MessageLabel, add_action, confirm, label, offer
 
 IDLE_CHECK_MS = 1000
+IDLE_WARNING_SECONDS = 15  # said in the page before the idle lock, so a key can stop it
 DEVICE_POLL_MS = 5000
 SYNC_START_MS = 1000
+
+
+class PageStack(QStackedWidget):
+    """The pages, one at a time; the window may be as small as the page shown needs (a
+    stacked widget would otherwise ask for the largest page's size on every page)."""
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def sizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
 
 
 class MainWindow(QMainWindow):
@@ -73,13 +89,15 @@ class MainWindow(QMainWindow):
         self._close_confirmed = False
         self._shut_down = False
         self._page_before_lock: object = None
+        self.standalone = False  # no central ledger configured (known once sync answers)
 
         self.sign_in_page = SignInPage(desk, self.background, demo=demo)
         self.drawer_page = OpenDrawerGridPage(desk)
         self.payment_page = PaymentPage(desk, self.background)
         self.counter = CounterTools(self.payment_page, desk, self.background)
         self.lock_page = LockPage(desk, self.background)
-        self.pages = QStackedWidget()
+        self.pages = PageStack()
+        self.pages.currentChanged.connect(lambda _index: self.pages.updateGeometry())
         for page in (self.sign_in_page, self.drawer_page, self.payment_page, self.lock_page):
             self.pages.addWidget(page)
         # Who, which drawer and which devices: a strip under the pages (the status bar below
@@ -95,6 +113,7 @@ class MainWindow(QMainWindow):
         # some screen sizes it was off screen): every status-bar message is mirrored into
         # this notice under the pages, and the status bar itself stays hidden.
         self.notice = MessageLabel("Counter notice", role="notice")
+        self.idle_warning = MessageLabel("Idle lock warning", role="notice")
         self.statusBar().messageChanged.connect(self.notice.show_message)
         self.statusBar().hide()
         central = QWidget()
@@ -102,6 +121,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.pages, 1)
+        column.addWidget(self.idle_warning)
         column.addWidget(self.notice)
         column.addWidget(self.info_strip)
         self.setCentralWidget(central)
@@ -158,6 +178,11 @@ class MainWindow(QMainWindow):
         strip.addStretch(1)
         self.sync_status.setAccessibleName("Sync")
         strip.addWidget(self.sync_status)
+        # A long device or sync message shortens (the whole text is its tooltip) rather
+        # than widen the window past the screen.
+        for widget in (*self._strip_labels(), self.sync_status):
+            widget.setMinimumWidth(theme.px(60))
+            widget.setTextFormat(Qt.TextFormat.PlainText)
         self.bridge.receipt_printed.connect(self._show_printer)
         self.drawer_screens = DrawerScreens(self)
         self.bridge.device_status.connect(self.show_devices_status)
@@ -189,6 +214,15 @@ class MainWindow(QMainWindow):
         self.tasks.run(desk.sync.status, on_success=self.show_sync_status)
         self.poll_devices()
         self._show_signed_out()
+
+    def _strip_labels(self) -> tuple[QLabel, ...]:
+        return (
+            self.workstation_status,
+            self.cashier_status,
+            self.drawer_status,
+            self.printer_status,
+            self.devices_status,
+        )
 
     # -- session --------------------------------------------------------------------------
     def begin_session(self, operator: Operator) -> None:
@@ -255,7 +289,7 @@ class MainWindow(QMainWindow):
                 self.desk.terminal.sign_out()
                 # What AuthService.sign_out would return; the terminal's sign-out writes
                 # the audit entry, so it is asked directly rather than auditing twice.
-                warning = self.desk.sync.unsent_warning()
+                warning = None if self.standalone else self.desk.sync.unsent_warning()
             except CashdeskError as err:  # the audit entry failed; signing out still must work
                 warning = str(err)
             if warning:
@@ -288,8 +322,19 @@ class MainWindow(QMainWindow):
         if self.background.busy:  # a payment is posting: it is activity
             self.desk.terminal.touch()
             return
-        if self.desk.terminal.check_idle():
+        terminal = self.desk.terminal
+        if terminal.check_idle():
+            self.idle_warning.clear_message()
             self._show_locked()
+            return
+        left = terminal.idle_lock_seconds - terminal.idle_seconds()
+        if left <= IDLE_WARNING_SECONDS:
+            self.idle_warning.show_message(
+                f"The screen locks in {max(1, int(left))} seconds: press any key to keep "
+                "working. The sale and anything half keyed are kept."
+            )
+        else:
+            self.idle_warning.clear_message()
 
     def lock(self) -> None:
         """Ctrl+K or Pause: lock at once; the sale in progress stays behind the lock."""
@@ -308,6 +353,8 @@ class MainWindow(QMainWindow):
     def _show_locked(self) -> None:
         operator = self.operator
         assert operator is not None
+        self.idle_warning.clear_message()
+        self.payment_page.keep_tender()  # a half-keyed tender comes back after the unlock
         self._close_dialogs()
         for action in self.session_actions:
             action.setEnabled(False)
@@ -340,6 +387,7 @@ class MainWindow(QMainWindow):
         if page is self.payment_page and self.payment_page.operator == operator:
             self.pages.setCurrentWidget(self.payment_page)
             self.payment_page.focus_entry()
+            self.payment_page.restore_tender()
         else:
             self.begin_session(operator)
 
@@ -436,6 +484,7 @@ class MainWindow(QMainWindow):
 
     def _show_printer(self, _number: str, ok: bool, message: str) -> None:
         self.printer_status.setText(f"Printer: {'Ready' if ok else message}")
+        self.printer_status.setToolTip(self.printer_status.text())
         self._set_error(self.printer_status, not ok)
 
     def poll_devices(self) -> None:
@@ -451,6 +500,7 @@ class MainWindow(QMainWindow):
                 self._show_printer("", info.ok, info.message)
         text = device_summary(statuses)
         self.devices_status.setText(text)
+        self.devices_status.setToolTip(text)
         self._set_error(self.devices_status, text != "Devices ready")
 
     def _drawer_event(self, kind: str, message: str) -> None:
@@ -459,7 +509,15 @@ class MainWindow(QMainWindow):
         self.poll_devices()
 
     def show_sync_status(self, status: SyncStatus) -> None:
+        self.standalone = not status.configured
+        if self.standalone:
+            # A counter without a central ledger has nothing to reach: not a warning.
+            self.sync_status.setText("Standalone counter")
+            self.sync_status.setToolTip("This counter keeps its records locally.")
+            self._set_error(self.sync_status, False)
+            return
         self.sync_status.setText(f"Sync: {status.text}")
+        self.sync_status.setToolTip(self.sync_status.text())
         self._set_error(self.sync_status, bool(status.exceptions) or status.state == "offline")
 
     def _set_error(self, widget: QWidget, error: bool) -> None:
@@ -497,7 +555,7 @@ class MainWindow(QMainWindow):
                     f"The sale in progress is kept for {self.operator.full_name}; it comes "
                     "back when they sign in again."
                 )
-            warning = self.desk.sync.unsent_warning()
+            warning = None if self.standalone else self.desk.sync.unsent_warning()
             if warning:
                 parts.append(warning)
             if parts:
