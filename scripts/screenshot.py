@@ -213,7 +213,7 @@ def over_short_signed_off(window: MainWindow) -> None:
 
 def reports_daily(window: MainWindow, lead: Operator) -> None:
     """Ctrl+R as the lead: the daily cash report, page by page, with its figures."""
-    window.begin_session(lead)
+    begin(window, lead)
     window.drawer_screens.show_reports()
     dialog = window.drawer_screens.reports_dialog
     assert dialog is not None
@@ -236,7 +236,14 @@ def wait_for(condition: Callable[[], object], what: str = "the screen") -> None:
 def switch_to(window: MainWindow, desk: Cashdesk, username: str) -> None:
     """Sign the current person out and ``username`` in, as the keyboard would."""
     window.sign_out()
-    window.begin_session(desk.terminal.sign_in(username, DEMO_PASSWORD).operator)
+    begin(window, desk.terminal.sign_in(username, DEMO_PASSWORD).operator)
+
+
+def begin(window: MainWindow, operator: Operator) -> None:
+    """Start ``operator``'s session; it asks for the drawer on the background helper."""
+    window.begin_session(operator)
+    wait_for(lambda: not window.background.busy, "the session")
+    QTest.qWait(50)
 
 
 def lock_screen(window: MainWindow, desk: Cashdesk) -> None:
@@ -388,9 +395,10 @@ def main() -> int:
 
             lead = desk.auth.sign_in("lead", DEMO_PASSWORD)
             desk.licenses.load_tag_stock(lead, prefix="T", first_no=30000, last_no=30999)
-            window.begin_session(desk.terminal.sign_in("maria", DEMO_PASSWORD).operator)
+            begin(window, desk.terminal.sign_in("maria", DEMO_PASSWORD).operator)
             drawer_open(window)
             window.drawer_page.open_drawer()
+            wait_for(lambda: window.pages.currentWidget() is window.payment_page, "payments")
 
             page = window.payment_page
             catalog = desk.catalog.catalog()
@@ -402,7 +410,14 @@ def main() -> int:
             page.add_line(
                 catalog.line("FAC-FEE", amount=Money.parse("150.00"), reference="INV-2024-0042")
             )
-            page.payer.setText("Jane Q. Public")
+            # The customer picked with Find (F6): the panel stays while the sale is open.
+            found = desk.lookup.search("100007", limit=1)
+            if found:
+                page.customer.show_record(found[0])
+            page.payer.setText(found[0].party if found else "Jane Q. Public")
+            page.add_tender(tender.card(Money.parse("50.00"), last4="4242", approval="AB12CD"))
+            save(window, "payment-remaining.png")  # Remaining the large figure
+            page.remove_tender_at(0)
             page.add_tender(
                 tender.check(
                     Money.parse("100.00"), routing="021000021", account="123456789", number="1001"
@@ -437,7 +452,7 @@ def main() -> int:
             over_short_signed_off(window)
             reports_daily(window, desk.auth.sign_in("lead", DEMO_PASSWORD))
             # Maria back at the counter on a newly opened drawer for the operations screens.
-            window.begin_session(desk.terminal.sign_in("maria", DEMO_PASSWORD).operator)
+            begin(window, desk.terminal.sign_in("maria", DEMO_PASSWORD).operator)
             if window.pages.currentWidget() is window.drawer_page:
                 window.drawer_page.open_drawer()
             wait_for(lambda: window.pages.currentWidget() is window.payment_page, "payments")

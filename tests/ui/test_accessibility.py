@@ -62,6 +62,7 @@ def test_every_screen_names_its_controls_and_its_buttons_are_44px(
     sign_in("maria")
     check(window)
     keys.enter()
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.payment_page)
     keys.type("DAR-10")
     keys.enter()
     check(window)
@@ -165,7 +166,7 @@ def test_the_drawer_screens_name_their_controls(
     sign_in("lead")
     keys.enter()
     selling = window
-    assert selling.pages.currentWidget() is selling.payment_page
+    qtbot.waitUntil(lambda: selling.pages.currentWidget() is selling.payment_page)
     ctrl = Qt.KeyboardModifier.ControlModifier
     for key, modifier in ((Qt.Key.Key_U, ctrl), (Qt.Key.Key_R, ctrl)):
         keys.press(key, modifier)

@@ -229,7 +229,7 @@ def test_a_lead_processes_a_returned_check(
 ) -> None:
     sign_in("lead")
     keys.enter()  # open the drawer
-    assert window.pages.currentWidget() is window.payment_page
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.payment_page)
     number = _check_receipt(desk, window)
     assert desk.records.utility_account("100007").open_balance == Money.zero()
 

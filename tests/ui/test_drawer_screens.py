@@ -81,7 +81,7 @@ def test_a_shared_drawer_takes_the_relief_cashiers_receipts(
     keys.press(F.Key_S, ALT)
     qtbot.waitUntil(window.drawer_page.shared.isChecked)
     keys.enter()
-    assert window.pages.currentWidget() is window.payment_page
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.payment_page)
     current = desk.drawers.current()
     assert current is not None and current.shared
     keys.press(F.Key_L, CTRL)
@@ -169,7 +169,7 @@ def test_a_handoff_to_the_relief_cashier(
     assert page.variances.row(0) == ("Cash", "$250.00", "$250.00", "even")
     assert "now José Núñez's, on $250.00" in page.note.text()
     keys.enter()  # done: José carries on
-    assert selling.pages.currentWidget() is selling.payment_page
+    qtbot.waitUntil(lambda: selling.pages.currentWidget() is selling.payment_page)
     assert selling.operator is not None and selling.operator.username == "jose"
     current = desk.drawers.current()
     assert current is not None
@@ -323,7 +323,7 @@ def test_a_lead_closes_the_day_with_the_deposit(
         deposit = s.scalars(select(DepositRow)).one()
         assert (deposit.bag_number, deposit.total_cents) == ("B-1001", 50_00)
     keys.press(F.Key_Escape)
-    assert selling.pages.currentWidget() is selling.drawer_page
+    qtbot.waitUntil(lambda: selling.pages.currentWidget() is selling.drawer_page)
 
 
 def test_a_cashier_is_not_offered_the_day_close(

@@ -35,7 +35,7 @@ from cashdesk.ui import theme
 from cashdesk.ui.check_scan import CheckTenderDialog
 from cashdesk.ui.line_entry import LineEntry
 from cashdesk.ui.operations import Background
-from cashdesk.ui.receipts import ReceiptDialog
+from cashdesk.ui.receipts import ReceiptDialog, failure_text
 from cashdesk.ui.tender_dialogs import CHECK, TENDER_FORMS, TenderDialog, TenderForm
 from cashdesk.ui.widgets import (
     RIGHT,
@@ -219,6 +219,7 @@ class PaymentPage(QWidget):
         super().__init__()
         self.desk = desk
         self.background = background
+        self.reads = Background(self, on_failure=self._read_failed)
         self.operator: Operator | None = None
         self.draft = ReceiptDraft()
         self.receipt_dialog: ReceiptDialog | None = None
@@ -352,9 +353,18 @@ class PaymentPage(QWidget):
         """Show ``operator``'s sale: the terminal keeps one per cashier (a parked one comes
         back when its cashier signs in again)."""
         self.operator = operator
-        self.line_entry.set_catalog(self.desk.catalog.catalog())
+        self.load_catalog()  # read again on the helper: a change shows at the next sign-in
         self.status_line.clear()
         self._show_sale(self.desk.terminal.draft)
+
+    def load_catalog(self) -> None:
+        """The revenue codes, read on the page's own helper (a sign-out or a close never
+        waits for it). The window asks as it opens, so the codes are there before the first
+        sign-in has finished; each ``start`` reads them again."""
+        self.reads.run(self.desk.catalog.catalog, on_success=self.line_entry.set_catalog)
+
+    def _read_failed(self, error: Exception) -> None:
+        self.notice.show_message(failure_text(error))
 
     def stop(self) -> None:
         """Signed out: the terminal has parked the sale; the page forgets it."""
@@ -435,6 +445,10 @@ class PaymentPage(QWidget):
         self.draft.add_tender(tender)
         self.notice.clear_message()
         self.status_line.clear()
+        self._refresh()
+
+    def remove_tender_at(self, index: int) -> None:
+        self.draft.remove_tender(index)
         self._refresh()
 
     def _remove_line(self) -> None:

@@ -92,9 +92,10 @@ class MainWindow(QMainWindow):
         self.standalone = False  # no central ledger configured (known once sync answers)
 
         self.sign_in_page = SignInPage(desk, self.background, demo=demo)
-        self.drawer_page = OpenDrawerGridPage(desk)
+        self.drawer_page = OpenDrawerGridPage(desk, self.background)
         self.payment_page = PaymentPage(desk, self.background)
         self.counter = CounterTools(self.payment_page, desk, self.background)
+        self.payment_page.load_catalog()
         self.lock_page = LockPage(desk, self.background)
         self.pages = PageStack()
         self.pages.currentChanged.connect(lambda _index: self.pages.updateGeometry())
@@ -230,7 +231,14 @@ class MainWindow(QMainWindow):
         self.operator = operator
         self.cashier_status.setText(f"{operator.role.label}: {operator.full_name}")
         self._offer_actions(operator)
-        current = self.desk.drawers.current()
+        drawers = self.desk.drawers
+        self.background.run(
+            drawers.current, on_success=lambda current: self._session_drawer(operator, current)
+        )
+
+    def _session_drawer(self, operator: Operator, current: DrawerInfo | None) -> None:
+        if self.operator != operator:
+            return  # signed out (or someone else signed in) meanwhile
         if current is not None and (current.cashier_id == operator.user_id or current.shared):
             self._drawer_opened(current)
             return
@@ -512,9 +520,13 @@ class MainWindow(QMainWindow):
         self.standalone = not status.configured
         if self.standalone:
             # A counter without a central ledger has nothing to reach: not a warning.
-            self.sync_status.setText("Standalone counter")
+            refused = status.exceptions
+            self.sync_status.setText(
+                "Standalone counter"
+                + (f" · {refused} sync exception{'s' if refused != 1 else ''}" if refused else "")
+            )
             self.sync_status.setToolTip("This counter keeps its records locally.")
-            self._set_error(self.sync_status, False)
+            self._set_error(self.sync_status, bool(refused))
             return
         self.sync_status.setText(f"Sync: {status.text}")
         self.sync_status.setToolTip(self.sync_status.text())
@@ -596,7 +608,7 @@ class MainWindow(QMainWindow):
         if self.operator is not None:
             self._end_session()
         self.bridge.close()
-        for helper in (self.background, self.monitor, self.tasks):
+        for helper in (self.background, self.monitor, self.tasks, self.payment_page.reads):
             helper.wait()
         self.collector.stop()
 
