@@ -258,6 +258,9 @@ def test_an_administrator_manages_users(
     qtbot.waitUntil(lambda: users.outcome.text() == "Kim Ortega enabled.")
     assert user(desk, "kim").active
 
+    # The list reloads after each change (and selects who changed): wait for it before
+    # moving the selection, as a person would see the list settle.
+    qtbot.waitUntil(lambda: not window.tasks.busy)
     keys.press(F.Key_Home, CTRL)  # admin, auditor, jose, ...
     keys.press(F.Key_Down)
     keys.press(F.Key_Down)
