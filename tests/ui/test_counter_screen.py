@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from counter_helpers import counter_dialog, find, no_dialog, pay_cash_and_complete, stored
 from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from ui_keyboard import Keyboard
@@ -16,6 +17,7 @@ from cashdesk.ui import theme
 from cashdesk.ui.license_dialogs import BusinessRenewalDialog
 from cashdesk.ui.records_dialogs import UtilityPaymentDialog
 from cashdesk.ui.tender_dialogs import TenderDialog
+from cashdesk.ui.widgets import Column, RowsModel, difference_style
 from cashdesk.ui.window import MainWindow
 
 F = Qt.Key
@@ -265,3 +267,19 @@ def test_the_customer_stays_on_the_page_and_is_who_the_payment_is_received_from(
     keys.enter()  # the next sale: the panel clears
     qtbot.waitUntil(lambda: page.receipt_dialog is None)
     assert not page.customer.isVisible()
+
+
+# -- 4. colour only with meaning ----------------------------------------------------------
+def test_short_is_red_over_amber_and_a_void_grey_and_struck_through(qapp: QApplication) -> None:
+    model = RowsModel((Column("Receipt"), Column("Over/short")))
+    rows = [("W01-000001", "short $1.00"), ("W01-000002", "over $0.50"), ("W01-000003", "even")]
+    model.set_rows(rows, [difference_style(r[1]) for r in rows[:2]] + ["void"])
+    colour = Qt.ItemDataRole.ForegroundRole
+    assert model.data(model.index(0, 1), colour) == QColor(theme.SHORT_COLOUR)
+    assert model.data(model.index(1, 0), colour) == QColor(theme.OVER_COLOUR)
+    assert model.data(model.index(2, 0), colour) == QColor(theme.VOID_COLOUR)
+    font = model.data(model.index(2, 0), Qt.ItemDataRole.FontRole)
+    assert isinstance(font, QFont) and font.strikeOut()
+    model.set_rows(rows)  # plain rows: no colour
+    assert model.data(model.index(0, 1), colour) is None
+    assert difference_style("even") == ""

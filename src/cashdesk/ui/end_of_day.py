@@ -32,6 +32,7 @@ from cashdesk.ui.widgets import (
     add_action,
     confirm,
     current_row,
+    difference_style,
     key_button,
     label,
     offer,
@@ -173,7 +174,8 @@ class EndOfDayPage(QWidget):
             "Reports: Ctrl+R."
         )
         selected = current_row(self.view)
-        self.model.set_rows([_session_row(f) for f in report.sessions])
+        rows = [_session_row(f) for f in report.sessions]
+        self.model.set_rows(rows, [difference_style(row[5]) for row in rows])
         if report.sessions:
             self.view.selectRow(min(selected or 0, len(report.sessions) - 1))
         self.focus_entry()

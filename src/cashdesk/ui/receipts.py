@@ -320,7 +320,8 @@ class TodaysReceiptsDialog(QDialog):
                     _status(r),
                 )
                 for r in self.receipts
-            ]
+            ],
+            ["void" if r.status == "voided" else "" for r in self.receipts],
         )
         numbers = [r.number for r in self.receipts]
         if numbers:

@@ -14,7 +14,14 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QRegularExpressionValidator
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QKeyEvent,
+    QKeySequence,
+    QRegularExpressionValidator,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -177,18 +184,34 @@ class Column:
     stretch: bool = False
 
 
+# Colour only with meaning: a drawer short in red, over in amber, a voided receipt grey and
+# struck through (theme.py holds the colours and their contrast test).
+ROW_COLOURS = {"short": theme.SHORT_COLOUR, "over": theme.OVER_COLOUR, "void": theme.VOID_COLOUR}
+
+
+def difference_style(text: str) -> str:
+    """The row style of an over/short as ``domain.drawer.describe`` words it."""
+    return "short" if text.startswith("short") else "over" if text.startswith("over") else ""
+
+
 class RowsModel(QAbstractTableModel):
-    """A read-only table of display strings (money already formatted by Money)."""
+    """A read-only table of display strings (money already formatted by Money). A row may
+    carry a style: "short", "over" or "void" (see ROW_COLOURS)."""
 
     def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns = tuple(columns)
         self._rows: list[tuple[str, ...]] = []
+        self._styles: list[str] = []
 
-    def set_rows(self, rows: Sequence[Sequence[str]]) -> None:
+    def set_rows(self, rows: Sequence[Sequence[str]], styles: Sequence[str] = ()) -> None:
         self.beginResetModel()
         self._rows = [tuple(row) for row in rows]
+        self._styles = [*styles, *[""] * (len(self._rows) - len(styles))]
         self.endResetModel()
+
+    def style(self, index: int) -> str:
+        return self._styles[index]
 
     def row(self, index: int) -> tuple[str, ...]:
         return self._rows[index]
@@ -208,6 +231,13 @@ class RowsModel(QAbstractTableModel):
             return self._rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT if self.columns[index.column()].right else LEFT
+        style = self._styles[index.row()]
+        if role == Qt.ItemDataRole.ForegroundRole and style in ROW_COLOURS:
+            return QColor(ROW_COLOURS[style])
+        if role == Qt.ItemDataRole.FontRole and style == "void":
+            struck = QFont()
+            struck.setStrikeOut(True)
+            return struck
         return None
 
     def headerData(
