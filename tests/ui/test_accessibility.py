@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from ui_keyboard import Keyboard
 
+from cashdesk.app import DEMO_PASSWORD
 from cashdesk.domain.money import Money
 from cashdesk.ui import theme
 from cashdesk.ui.admin import AdminDialog
@@ -111,6 +112,8 @@ def _check_picked(window: MainWindow, keys: Keyboard, qtbot: QtBot, record: str)
 def test_the_counter_screens_name_their_controls_and_their_buttons_are_44px(
     selling: MainWindow, keys: Keyboard, qtbot: QtBot
 ) -> None:
+    lead = selling.desk.auth.sign_in("lead", DEMO_PASSWORD)  # tags, so Ctrl+D opens its form
+    selling.desk.licenses.load_tag_stock(lead, prefix="T", first_no=30000, last_no=30009)
     """F6 find, Ctrl+B/D/T/G/Q/I, and the utility, license and certificate dialogs (the
     returned-check screen, Ctrl+N, is a lead's: a cashier is not offered it)."""
     ctrl = Qt.KeyboardModifier.ControlModifier

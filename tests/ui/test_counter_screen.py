@@ -10,11 +10,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from ui_keyboard import Keyboard
 
-from cashdesk.app import Cashdesk
+from cashdesk.app import DEMO_PASSWORD, Cashdesk
 from cashdesk.clock import FixedClock
 from cashdesk.domain.money import Money
 from cashdesk.ui import theme
-from cashdesk.ui.license_dialogs import BusinessRenewalDialog
+from cashdesk.ui.license_dialogs import AnimalApplicationDialog, BusinessRenewalDialog
 from cashdesk.ui.records_dialogs import UtilityPaymentDialog
 from cashdesk.ui.tender_dialogs import TenderDialog
 from cashdesk.ui.widgets import Column, RowsModel, difference_style
@@ -283,3 +283,22 @@ def test_short_is_red_over_amber_and_a_void_grey_and_struck_through(qapp: QAppli
     model.set_rows(rows)  # plain rows: no colour
     assert model.data(model.index(0, 1), colour) is None
     assert difference_style("even") == ""
+
+
+# -- 5. an empty tag stock is said before any typing ------------------------------------
+def test_an_empty_tag_stock_is_said_before_the_animal_form_opens(
+    selling: MainWindow, keys: Keyboard, qtbot: QtBot, desk: Cashdesk
+) -> None:
+    assert desk.licenses.tag_stock() == []
+    keys.press(F.Key_D, CTRL)
+    page = selling.payment_page
+    qtbot.waitUntil(page.notice.isVisible)
+    assert page.notice.text().startswith("No animal tags are left")
+    assert selling.counter.dialog is None  # no form to type 33 keys into
+    assert QApplication.focusWidget() is page.line_entry.code
+
+    lead = desk.auth.sign_in("lead", DEMO_PASSWORD)
+    desk.licenses.load_tag_stock(lead, prefix="T", first_no=30000, last_no=30009)
+    keys.press(F.Key_D, CTRL)
+    dialog = counter_dialog(selling, qtbot, AnimalApplicationDialog)
+    assert dialog.isVisible()

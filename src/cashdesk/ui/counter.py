@@ -28,7 +28,12 @@ from cashdesk.domain.money import total
 from cashdesk.domain.roles import Operator, Permission, refusal
 from cashdesk.domain.utility import REVENUE_CODE as UTILITY_CODE
 from cashdesk.errors import CashdeskError, ValidationError
-from cashdesk.services.licenses import APPLICATION_PREFIX, IssuedLicense, LicenseCharge
+from cashdesk.services.licenses import (
+    APPLICATION_PREFIX,
+    IssuedLicense,
+    LicenseCharge,
+    TagRange,
+)
 from cashdesk.services.lookup import LookupResult
 from cashdesk.services.payments import PostedReceipt
 from cashdesk.ui.license_dialogs import (
@@ -64,6 +69,10 @@ TOOLS = (
     ("Returned check", "Ctrl+N", "nsf"),
 )
 KEYS = tuple((key, what.lower()) for what, key, _ in TOOLS)
+NO_TAGS = (
+    "No animal tags are left, so an animal license cannot be issued. A lead cashier loads "
+    "a new range of tags in Administration (Ctrl+Shift+A), Tag stock."
+)
 
 
 class CounterTools(QObject):
@@ -300,6 +309,16 @@ class CounterTools(QObject):
         )
 
     def new_animal_license(self) -> None:
+        """Ctrl+D: the tag stock is asked first (on the helper), so an empty stock is said
+        before anything is typed, not after the whole application."""
+        if self._operator() is None:
+            return
+        self.background.run(self.desk.licenses.tag_stock, on_success=self._tags_checked)
+
+    def _tags_checked(self, ranges: list[TagRange]) -> None:
+        if not any(r.remaining > 0 for r in ranges):
+            self.page.notice.show_message(NO_TAGS)
+            return
         self._start(
             partial(
                 AnimalApplicationDialog, self.desk, add_charge=self.add_charge, parent=self.page
