@@ -57,7 +57,7 @@ SIZE = (1366, 768)
 
 
 def save(widget: QWidget, name: str) -> None:
-    QTest.qWait(200)  # let layouts and the window system settle
+    QTest.qWait(400)  # let layouts, device answers and the window system settle
     path = SCREENS / name
     if not widget.grab().save(str(path)):
         raise SystemExit(f"could not write {path}")
