@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from cashdesk.domain import business_license as business_rules
 from cashdesk.domain.calendar import long_date
@@ -21,7 +21,7 @@ from cashdesk.store.license_models import (
 from cashdesk.store.models import Receipt
 
 if TYPE_CHECKING:  # reportlab is loaded when a certificate or register is made, not at start
-    from cashdesk.reports.license_certificate import Certificate
+    from cashdesk.reports.license_certificate import Certificate, Signature
     from cashdesk.reports.license_register import RegisterEntry
 from cashdesk.services.licenses.applications import LicenseApplications
 from cashdesk.services.licenses.common import FiledReturn, IssuedLicense
@@ -45,12 +45,17 @@ class LicenseDocuments(LicenseApplications):
             return [self._issued(row, receipt.number) for row in rows]
 
     def certificate(self, operator: Operator, license_no: str) -> bytes:
-        """The certificate of a license's latest issue here (a reprint)."""
+        """The certificate of a license's latest issue here (a reprint); a voided issue has
+        none."""
         operator.require(Permission.REPRINT_RECEIPT)
         with self.ctx.sessions() as s:
             row = s.scalar(
                 select(IssuedLicenseRow)
-                .where(IssuedLicenseRow.license_no == license_no.strip().upper())
+                .outerjoin(Receipt, Receipt.id == IssuedLicenseRow.receipt_id)
+                .where(
+                    IssuedLicenseRow.license_no == license_no.strip().upper(),
+                    or_(IssuedLicenseRow.receipt_id.is_(None), Receipt.status != "voided"),
+                )
                 .order_by(IssuedLicenseRow.issued_at.desc())
                 .limit(1)
             )
@@ -111,6 +116,7 @@ class LicenseDocuments(LicenseApplications):
                 ),
                 footer="Post this license in a conspicuous place at the place of business. "
                 "It is not transferable and expires at the end of the license term.",
+                signature=self._signature(),
             )
         species = row.license_class.capitalize()
         return Certificate(
@@ -129,7 +135,14 @@ class LicenseDocuments(LicenseApplications):
             ),
             footer="The tag must be worn by the animal at all times. "
             "A lost tag is replaced for $5.00 at the finance counter.",
+            signature=self._signature(),
         )
+
+    def _signature(self) -> Signature:
+        from cashdesk.reports.license_certificate import Signature
+
+        signing = self.ctx.config.certificates
+        return Signature(name=signing.signatory, title=signing.title, image=signing.image)
 
     def _returns_on_receipt(self, receipt_id: str, number: str) -> list[FiledReturn]:
         with self.ctx.sessions() as s:
@@ -214,7 +227,12 @@ class LicenseDocuments(LicenseApplications):
             printed = self.ctx.local_time(self.ctx.now()).strftime("%Y-%m-%d %H:%M")
             out.write_bytes(
                 register_pdf(
-                    entries, city=self.ctx.config.city_name, start=start, end=end, printed=printed
+                    entries,
+                    city=self.ctx.config.city_name,
+                    start=start,
+                    end=end,
+                    printed=printed,
+                    workstation=self.ctx.workstation_id,
                 )
             )
         with transaction(self.ctx.sessions) as s:
