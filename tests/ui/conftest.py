@@ -61,9 +61,11 @@ def sign_in(window: MainWindow, keys: Keyboard, qtbot: QtBot) -> Callable[[str],
 
 
 @pytest.fixture
-def selling(window: MainWindow, keys: Keyboard, sign_in: Callable[[str], None]) -> MainWindow:
+def selling(
+    window: MainWindow, keys: Keyboard, sign_in: Callable[[str], None], qtbot: QtBot
+) -> MainWindow:
     """Maria signed in with her drawer open: the payment page, focus on the code field."""
     sign_in("maria")
-    keys.enter()  # the starting bank as configured
-    assert window.pages.currentWidget() is window.payment_page
+    keys.enter()  # the starting bank as configured (opened on the background helper)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.payment_page)
     return window

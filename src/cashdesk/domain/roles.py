@@ -275,3 +275,16 @@ class Operator:
             raise PermissionDenied(
                 f"{state.full_name} ({state.role.label}) may not {_WHAT[permission]}."
             )
+
+
+def refusal(operator: Operator, *permissions: Permission) -> str:
+    """Why ``operator`` may not do what needs any one of ``permissions``: "" when they may.
+    Screens use it to leave out or disable what a role may not do (the services still
+    refuse it), with this as the reason."""
+    if any(operator.may(p) for p in permissions):
+        return ""
+    try:
+        operator.require(permissions[0])
+    except PermissionDenied as err:
+        return str(err)
+    return ""

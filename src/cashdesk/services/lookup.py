@@ -81,6 +81,10 @@ class LookupResult:
     subtitle: str
     status: str
     amount_due: Money | None  # utility: open balance; citation: due today; licenses: None
+    # Who the record is for and where (the payment page's customer panel, and "Received
+    # from"); a citation names a plate, not a person: both empty.
+    party: str = ""
+    address: str = ""
 
 
 def match_expression(tokens: Sequence[str]) -> str:
@@ -183,6 +187,8 @@ class LookupService:
                         subtitle=f"{b.license_no} · {b.owner} · {b.address}",
                         status=f"class {b.license_class}, expires {b.expires:%m/%d/%Y}",
                         amount_due=None,
+                        party=b.business_name,
+                        address=b.address,
                     ),
                 )
                 for b, r in s.execute(select(BusinessLicenseRow, rowid).where(rowid.in_(ids)))
@@ -198,6 +204,8 @@ class LookupService:
                     subtitle=f"{a.license_no} · tag {a.tag_no} · {a.address}",
                     status=f"expires {a.expires:%m/%d/%Y}",
                     amount_due=None,
+                    party=a.owner,
+                    address=a.address,
                 ),
             )
             for a, r in s.execute(
@@ -248,6 +256,8 @@ class LookupService:
                         subtitle=f"Account {a.account_no} · {a.service_address}",
                         status=status,
                         amount_due=Money(cents=open_cents),
+                        party=a.name,
+                        address=a.service_address,
                     ),
                 )
             )

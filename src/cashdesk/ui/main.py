@@ -136,8 +136,12 @@ def _run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
             log.warning("start after an unclean shutdown: %s", desk.startup.message)
             QMessageBox.warning(None, "cashdesk was not closed properly", desk.startup.message)
         window = MainWindow(desk, demo=demo)
-        window.resize(1280, 800)
-        window.show()
+        # The counter screen is the till's: use all of it. The geometry first, so a display
+        # with no window manager to honour "maximised" gets the whole screen too.
+        screen = app.primaryScreen()
+        if screen is not None:
+            window.setGeometry(screen.availableGeometry())
+        window.showMaximized()
         if os.environ.get(EXIT_WHEN_READY):
             exit_when_ready(app, window)
         if os.environ.get("CASHDESK_SMOKE_EXIT") == "1":

@@ -50,7 +50,15 @@ from cashdesk.ui.drawer_dialogs import WorkDialog
 from cashdesk.ui.forms import FormField
 from cashdesk.ui.operations import Background
 from cashdesk.ui.receipts import failure_text
-from cashdesk.ui.widgets import MessageLabel, add_action, button, key_button, label, line_edit
+from cashdesk.ui.widgets import (
+    MessageLabel,
+    add_action,
+    button,
+    fit_to_screen,
+    key_button,
+    label,
+    line_edit,
+)
 
 KINDS = (
     ("daily", "Daily cash report"),
@@ -246,7 +254,7 @@ class ReportsDialog(QDialog):
         self._folder = tempfile.TemporaryDirectory(prefix="cashdesk-reports-")
         self.setWindowTitle("Reports")
         self.setAccessibleName("Reports")
-        self.resize(1240, 760)
+        fit_to_screen(self, 1240, 760)
 
         self.kinds = QListWidget()
         self.kinds.setAccessibleName("Report")
