@@ -15,7 +15,7 @@ from cashdesk.app import initialise, open_cashdesk
 from cashdesk.config import APP_NAME, Config, default_config_path, default_db_path, load_config
 from cashdesk.errors import CashdeskError
 from cashdesk.ui import theme
-from cashdesk.ui.pyside_fixes import guard_none_refcount
+from cashdesk.ui.pyside_fixes import guard_refcounts
 from cashdesk.ui.window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def run(
 
 
 def _run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
-    guard_none_refcount()
+    guard_refcounts()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
