@@ -38,6 +38,7 @@ from cashdesk.ui.counter import CounterTools
 from cashdesk.ui.devices_panel import DevicesDialog, NoSaleDialog, device_summary
 from cashdesk.ui.drawer_open import OpenDrawerGridPage
 from cashdesk.ui.drawer_screens import DrawerScreens
+from cashdesk.ui.errors import ErrorHandler
 from cashdesk.ui.lock import ActivityFilter, LockPage
 from cashdesk.ui.operations import Background
 from cashdesk.ui.payment import PaymentPage
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"cashdesk — {config.city_name} — {config.workstation_name}")
         self.setAccessibleName("cashdesk")
         self.setMinimumSize(1024, 700)
+        self.errors = ErrorHandler(self)  # an uncaught exception: logged, one message, go on
         self.operator: Operator | None = None
         self.background = Background(self, on_failure=self._failed)
         # Device status polls, and the panels' device, sync and audit work, have helpers of
@@ -517,6 +519,7 @@ class MainWindow(QMainWindow):
         for helper in (self.background, self.monitor, self.tasks):
             helper.wait()
         self.collector.stop()
+        self.errors.unload()
 
     def _close_anyway(self) -> None:
         self._close_confirmed = True
