@@ -49,7 +49,7 @@ def register(sub: Any) -> None:
 def _export_journal(args: argparse.Namespace) -> int:
     from cashdesk.reports.journal import journal_beancount, journal_csv
 
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         operator = sign_in_as(desk, args.user)
         export = desk.day_reports.journal(operator, args.date)
     text = journal_csv(export) if args.format == "csv" else journal_beancount(export)
@@ -65,7 +65,7 @@ def _report(args: argparse.Namespace) -> int:
     from cashdesk.reports.day import render_day_report
     from cashdesk.reports.deposit import render_deposit_slip
 
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         operator = sign_in_as(desk, args.user)
         kind = args.report_kind
         if kind == "deposit":

@@ -27,6 +27,7 @@ from cashdesk.devices.base import (
     CashDrawer,
     CheckReader,
     CustomerDisplay,
+    Devices,
     DeviceStatus,
     ReceiptPrinter,
 )
@@ -87,20 +88,7 @@ class DeviceService:
 
     # -- status -------------------------------------------------------------------------
     def statuses(self) -> list[DeviceInfo]:
-        d = self.ctx.devices
-        each: list[tuple[str, ReceiptPrinter | CashDrawer | CheckReader | CustomerDisplay]] = [
-            ("printer", d.printer),
-            ("drawer", d.drawer),
-            ("check_reader", d.check_reader),
-            ("display", d.display),
-        ]
-        out = []
-        for role, device in each:
-            try:
-                status = device.status()
-            except DeviceError as err:  # a status read must never take the status bar down
-                status = DeviceStatus(device.name, False, str(err))
-            out.append(DeviceInfo(role, status.name, status.ok, status.message))
+        out = statuses_of(self.ctx.devices)
         self.ctx.events.emit(events.DEVICE_STATUS, statuses=out)
         return out
 
@@ -239,3 +227,21 @@ def pole_line(left: str, right: str, width: int = POLE_WIDTH) -> str:
     room = width - len(right) - (1 if right and left else 0)
     left = left[: max(room, 0)]
     return (left + " " * (width - len(left) - len(right)) + right)[:width].rstrip()
+
+
+def statuses_of(d: Devices) -> list[DeviceInfo]:
+    """Each device's status (no store needed: ``cashdesk devices list`` asks this alone)."""
+    each: list[tuple[str, ReceiptPrinter | CashDrawer | CheckReader | CustomerDisplay]] = [
+        ("printer", d.printer),
+        ("drawer", d.drawer),
+        ("check_reader", d.check_reader),
+        ("display", d.display),
+    ]
+    out = []
+    for role, device in each:
+        try:
+            status = device.status()
+        except DeviceError as err:  # a status read must never take the status bar down
+            status = DeviceStatus(device.name, False, str(err))
+        out.append(DeviceInfo(role, status.name, status.ok, status.message))
+    return out

@@ -195,7 +195,7 @@ class SyncService:
                         report.pulled = outcome.lines()
             except (SyncError, psycopg.Error) as err:
                 report.error = str(err).strip() or type(err).__name__
-                log.warning("sync stopped: %s", report.error)
+                log.info("sync stopped: %s", report.error)  # offline is normal; the status shows it
             self._record_attempt(report.error)
         self._emit_state()
         return report
