@@ -126,3 +126,12 @@ def test_an_unreachable_central_ledger_is_one_sentence_and_status_2(
     [line] = result.stderr.splitlines()
     assert line.startswith("cashdesk: The central ledger (cashdesk@127.0.0.1:")
     assert "cannot be reached" in line and "sqlalche" not in line.lower()
+
+
+def test_a_demo_store_has_animal_tag_stock_for_ctrl_d(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    assert cashdesk("--db", str(db), "init", "--demo").returncode == 0
+    again = cashdesk("--db", str(db), "init", "--demo")  # run twice: loaded once
+    assert "tag stock" not in again.stdout
+    tags = cashdesk("--db", str(db), "licenses", "tags")
+    assert tags.stdout.split() == ["T60000-T60999", "1000", "left"]

@@ -89,16 +89,19 @@ class UserService:
         )
         return self.get(operator, created.username)
 
-    def add_first_admin(self, *, username: str, full_name: str, password: str) -> UserInfo:
+    def add_first_admin(
+        self, *, username: str, full_name: str, password: str, pin: str | None = None
+    ) -> UserInfo:
         """The first administrator of a new store (``cashdesk users add`` with no one to sign
-        in as). Refused once any active administrator exists."""
+        in as), with a PIN to unlock the till when given. Refused once any active
+        administrator exists."""
         with self.ctx.sessions() as s:
             if s.scalar(select(User.id).where(User.role == Role.ADMIN.value, User.active)):
                 raise PermissionDenied(
                     "An administrator exists already; sign in as one to add users."
                 )
         created = self.auth.create_user(
-            username=username, full_name=full_name, role=Role.ADMIN, password=password
+            username=username, full_name=full_name, role=Role.ADMIN, password=password, pin=pin
         )
         with self.ctx.sessions() as s:
             return _info(_user(s, created.username))
