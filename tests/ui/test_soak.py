@@ -42,4 +42,5 @@ def test_half_an_hour_of_counter_life_leaves_the_window_whole(
     assert result.counts_stable(), result.drained()
     with desk.ctx.sessions() as s:
         assert s.scalar(select(func.count(Receipt.id))) == 12
-    assert window.pages.currentWidget() is window.payment_page
+    # The last 150 s are idle too: the window ends as a left counter should, locked.
+    assert window.pages.currentWidget() is window.lock_page
