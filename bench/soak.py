@@ -122,6 +122,9 @@ class Counter:
             if time.monotonic() > deadline:
                 raise AssertionError(f"soak: gave up waiting for {what}")
             QApplication.processEvents()
+            # What the running event loop (app.exec() in the app) does for deleteLater():
+            # processEvents() alone never deletes, and the closed dialogs would pile up.
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             time.sleep(0.0005)
 
     def target(self) -> QWidget:
