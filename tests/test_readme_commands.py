@@ -55,7 +55,24 @@ RUNS: dict[str, list[Run]] = {
     "cashdesk quote business-license|animal-license|tot|utility|citation … --json": [
         (("--db", "{db}", "quote", "utility", "100000", "--amount", "20.00", "--json"), "", 0),
         (("--db", "{db}", "quote", "citation", "RB2600000", "--json"), "", 0),
-        (("quote", "animal-license", "--species", "dog", "--altered", "--json"), "", 0),
+        (
+            (
+                "quote",
+                "animal-license",
+                "--species",
+                "dog",
+                "--altered",
+                "--years",
+                "1",
+                "--due-date",
+                "2027-11-26",
+                "--rabies-expires",
+                "2028-06-01",
+                "--json",
+            ),
+            "",
+            0,
+        ),
     ],
     "cashdesk lookup TEXT [--json]": [
         (("--db", "{db}", "lookup", "Chen"), "", 0),
