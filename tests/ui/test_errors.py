@@ -64,6 +64,11 @@ def test_an_exception_in_a_key_handler_is_logged_shown_and_the_sale_is_kept(
     assert record.exc_info is not None and record.exc_info[0] is Broken
     assert "_explode" in caplog.text  # the traceback, not only the message
     box.accept()
+    # Back on the window once the message has gone (the window system's activation comes a
+    # moment later; on a loaded machine a long moment).
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=10_000)
+    selling.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is selling, timeout=10_000)
     # The sale is where it was, and the counter goes on with it.
     assert selling.pages.currentWidget() is page
     assert len(page.draft.lines) == 1
