@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from pypdf import PdfReader
 
 from cashdesk.app import Cashdesk
 from cashdesk.clock import FixedClock
+from cashdesk.domain.gl import JournalLine
 from cashdesk.domain.roles import Operator
 from cashdesk.errors import PermissionDenied, StateError
 from cashdesk.reports.day import render_day_report
@@ -34,7 +37,7 @@ def closed_day(
     desk: Cashdesk, people: dict[str, Operator], pay: Pay, clock: FixedClock
 ) -> dict[str, Operator]:
     simulate_day(desk, people, pay, clock)
-    desk.balancing.deposit(people["lead"], bag_number="BAG-1001", business_date=DAY)
+    desk.day_close.deposit(people["lead"], bag_number="BAG-1001", business_date=DAY)
     return people
 
 
@@ -95,8 +98,14 @@ def test_deposit_slip_pdf(desk: Cashdesk, closed_day: dict[str, Operator], tmp_p
     assert f"Currency {slip.currency}" in text and f"Coin {slip.coin}" in text
     assert "Checks and money orders (3) $173.33" in text
     assert "Total deposit $2,227.98" in text
-    assert "1001" in text and "2002" in text and "****6789" in text and "123456789" not in text
+    assert "1001" in text and "2002" in text and "****6789" in text
+    # the payer's check account stays masked (the city's own 000123456789 is not it)
+    assert re.search(r"(?<!\d)123456789", text) is None
     assert "$100 bills" in text and "Pennies" in text
+    # where the bag goes (RULES.md section 14), and the lines the preparer and verifier sign
+    assert "Bank Riverbend Community Bank" in text
+    assert "Routing number 121042882" in text and "Account number 000123456789" in text
+    assert "Prepared by" in text and "Verified by" in text and "Page 1 of 1" in text
 
 
 def _run_cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -143,7 +152,15 @@ def test_cli_exports_and_reports(
     assert result.returncode == 0, result.stderr
     assert "(closed)" in result.stdout
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(rows[0]) == ["date", "journal_id", "account", "debit", "credit", "description"]
+    assert list(rows[0]) == [
+        "date",
+        "journal_id",
+        "account",
+        "debit",
+        "credit",
+        "description",
+        "kind",
+    ]
     assert set(per_fund_balances(rows).values()) == {Decimal("0.00")}
     revenue = sum(
         Decimal(r["credit"]) - Decimal(r["debit"])
@@ -157,7 +174,9 @@ def test_cli_exports_and_reports(
         db_path, "report", "z", "--date", "2026-11-26", "--out", str(pdf), "--user", "lead"
     )
     assert result.returncode == 0, result.stderr
-    assert "Z report (day close)" in pdf_text(pdf)
+    z_text = pdf_text(pdf)
+    assert "Z report 0001 (day close)" in z_text and "Z number W01 Z 0001" in z_text
+    assert "By revenue code" not in z_text and "By cashier" not in z_text  # not the daily again
     # The rest in-process (same entry point, without paying for another interpreter).
     from cashdesk.cli import main
 
@@ -195,15 +214,16 @@ def test_beancount_export_passes_bean_check_and_balances_per_fund(
 
     entries, errors, _options = loader.load_file(str(path))
     assert errors == []
-    (txn,) = [e for e in entries if isinstance(e, data.Transaction)]
-    assert txn.flag == "*"
+    txns = [e for e in entries if isinstance(e, data.Transaction)]
+    assert len(txns) == len(export.entries) and {t.flag for t in txns} == {"*"}
+    postings = [p for txn in txns for p in txn.postings]
     funds: dict[str, Decimal] = defaultdict(Decimal)
-    for posting in txn.postings:
+    for posting in postings:
         funds[posting.account.split(":")[1][:3]] += posting.units.number
     assert funds and set(funds.values()) == {Decimal("0")}
     income = -sum(
         p.units.number
-        for p in txn.postings
+        for p in postings
         if p.account.startswith(("Income", "Liabilities")) and "36990" not in p.account
     )
     assert income == Decimal("2417.83")
@@ -221,5 +241,13 @@ def test_provisional_journal_before_the_close(
     result = bean_check(path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "! " in path.read_text(encoding="utf-8")
-    closed = desk.balancing.close_day(people["lead"])
-    assert closed.report.journal == export.lines  # what was checked is what got posted
+    closed = desk.day_close.close_day(people["lead"])
+    # What was checked is what got posted: the close restates the same amounts per account.
+    assert net_by_account(closed.report.journal) == net_by_account(export.lines)
+
+
+def net_by_account(lines: Iterable[JournalLine]) -> dict[str, int]:
+    net: dict[str, int] = defaultdict(int)
+    for line in lines:
+        net[line.account] += line.debit.cents - line.credit.cents
+    return {account: cents for account, cents in net.items() if cents}

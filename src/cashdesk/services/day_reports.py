@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -36,8 +35,22 @@ from cashdesk.domain.money import Money, total
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.domain.tender import TenderKind, mask_account
 from cashdesk.errors import NotFound, StateError
+from cashdesk.reports.data import (
+    CashierTotal,
+    CodeTotal,
+    DayReport,
+    DepositItem,
+    DepositSlip,
+    FundTotal,
+    JournalExport,
+    NumberRange,
+    SessionFigures,
+    TenderTotal,
+    VoidLine,
+)
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.drawers import business_date_for
+from cashdesk.services.journal_export import close_entries, store_totals, stored_entries
 from cashdesk.store.drawer_models import (
     BusinessDayRow,
     DepositRow,
@@ -54,160 +67,21 @@ from cashdesk.store.models import (
 
 TENDER_KINDS = (TenderKind.CASH, TenderKind.CHECK, TenderKind.MONEY_ORDER, TenderKind.CARD)
 
-
-# -- plain results ---------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class TenderTotal:
-    kind: TenderKind
-    count: int
-    amount: Money  # cash: tendered minus change (what stayed in the drawer)
-
-
-@dataclass(frozen=True, slots=True)
-class CashierTotal:
-    cashier: str
-    receipts: int
-    voided: int
-    total: Money
-    tenders: tuple[TenderTotal, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CodeTotal:
-    code: str
-    description: str
-    gl_account: str
-    fund: str
-    lines: int
-    amount: Money
-
-
-@dataclass(frozen=True, slots=True)
-class FundTotal:
-    fund: str
-    amount: Money
-
-
-@dataclass(frozen=True, slots=True)
-class VoidLine:
-    number: str
-    cashier: str
-    payer: str
-    total: Money
-    voided_by: str  # the lead cashier who approved and made the void
-    voided_at: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class NumberRange:
-    first: str
-    last: str
-    count: int
-    gaps: tuple[str, ...]  # receipt numbers missing from the sequence
-
-    @property
-    def gapless(self) -> bool:
-        return not self.gaps
-
-
-@dataclass(frozen=True, slots=True)
-class SessionFigures:
-    """One drawer session. ``variances`` is None while the count is blind (not submitted)."""
-
-    id: str
-    label: str
-    drawer: str
-    cashier: str
-    cashiers: tuple[str, ...]  # who took receipts on it (a shared drawer has several)
-    opened_at: str
-    state: str
-    shared: bool
-    opening_bank: Money
-    handed_from: str
-    handed_to: str
-    pickups: Money
-    pickup_count: int
-    receipts: int
-    count_kind: str
-    counted_by: str
-    attempt: int
-    counted: bool  # False: an open drawer (a supervisor's X report shows what it should hold)
-    variances: tuple[TenderVariance, ...] | None
-    over_short: Money | None
-    needs_signoff: bool
-    approved_by: str
-    approval_reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class DepositItem:
-    kind: TenderKind
-    number: str
-    amount: Money
-    receipt_number: str
-    payer: str
-    account: str  # masked
-
-
-@dataclass(frozen=True, slots=True)
-class DepositSlip:
-    id: str
-    bag_number: str
-    business_date: dt.date
-    workstation: str
-    account_name: str
-    prepared_by: str
-    prepared_at: str
-    cash: CashCount
-    items: tuple[DepositItem, ...]
-    currency: Money
-    coin: Money
-    checks: Money
-    total: Money
-    sessions: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class DayReport:
-    kind: str  # "daily", "X" or "Z"
-    business_date: dt.date
-    workstation: str
-    city: str
-    generated_at: str
-    closed: bool
-    closed_at: str
-    closed_by: str
-    receipts: int
-    receipts_total: Money
-    voided: int
-    voided_total: Money
-    by_cashier: tuple[CashierTotal, ...]
-    sessions: tuple[SessionFigures, ...]
-    by_tender: tuple[TenderTotal, ...]
-    by_code: tuple[CodeTotal, ...]
-    by_fund: tuple[FundTotal, ...]
-    voids: tuple[VoidLine, ...]
-    numbers: NumberRange | None
-    over_short: Money
-    card_batches: Money
-    deposits: tuple[DepositSlip, ...]
-    journal: tuple[JournalLine, ...]
-
-    @property
-    def deposits_total(self) -> Money:
-        return total(d.total for d in self.deposits)
-
-
-@dataclass(frozen=True, slots=True)
-class JournalExport:
-    business_date: dt.date
-    workstation: str
-    entry_id: str
-    provisional: bool
-    lines: tuple[JournalLine, ...]
-    account_types: dict[str, str]
-    account_names: dict[str, str]
+# The data types live in reports/data.py; named here too for the screens that import them.
+__all__ = [
+    "CashierTotal",
+    "CodeTotal",
+    "DayReport",
+    "DayReportService",
+    "DepositItem",
+    "DepositSlip",
+    "FundTotal",
+    "JournalExport",
+    "NumberRange",
+    "SessionFigures",
+    "TenderTotal",
+    "VoidLine",
+]
 
 
 # -- queries shared with the balancing service -------------------------------------------------
@@ -465,6 +339,9 @@ def deposit_slip(ctx: ServiceContext, s: Session, row: DepositRow) -> DepositSli
         checks=Money(cents=row.checks_cents),
         total=Money(cents=row.total_cents),
         sessions=tuple(labels),
+        bank_name=ctx.config.bank.name,
+        routing=ctx.config.bank.routing,
+        account_number=ctx.config.bank.account,
     )
 
 
@@ -506,17 +383,21 @@ class DayReportService:
             return self._deposits(s, business_date)
 
     def journal(self, operator: Operator, business_date: dt.date) -> JournalExport:
-        """The day's journal: the stored entry of a closed day, else a provisional one built
-        from what is counted so far (so a supervisor can check it before the close)."""
+        """The day's journal: every journal entry of the date (receipts, voids, returned
+        checks...) and the close's over/short and change fund, from the stored close of a
+        closed day, else provisional from what is counted so far."""
         operator.require(Permission.RUN_REPORTS)
+        ws = self.ctx.workstation_id
         with self.ctx.sessions() as s:
-            closed = s.get(BusinessDayRow, (self.ctx.workstation_id, business_date))
+            closed = s.get(BusinessDayRow, (ws, business_date))
             if closed is not None:
-                lines = stored_journal(s, closed.journal_entry_id)
+                day_lines = stored_journal(s, closed.journal_entry_id)
                 entry_id = closed.journal_entry_id
             else:
-                lines = build_day_journal(self.ctx, s, business_date).lines
-                entry_id = f"PROVISIONAL-{self.ctx.workstation_id}-{business_date:%Y%m%d}"
+                day_lines = build_day_journal(self.ctx, s, business_date, lines=[]).lines
+                entry_id = f"PROVISIONAL-{ws}-{business_date:%Y%m%d}"
+            entries = stored_entries(s, ws, business_date) + close_entries(entry_id, day_lines)
+            lines = tuple(line for entry in entries for line in entry.lines)
             accounts = {a.account: a for a in s.scalars(select(GLAccountRow))}
             used = {line.account for line in lines}
             return JournalExport(
@@ -527,6 +408,8 @@ class DayReportService:
                 lines=lines,
                 account_types={a: accounts[a].type for a in used if a in accounts},
                 account_names={a: accounts[a].description for a in used if a in accounts},
+                entries=tuple(entries),
+                store_totals=tuple(store_totals(s, ws, business_date)),
             )
 
     # -- building ------------------------------------------------------------------------------
@@ -627,6 +510,16 @@ class DayReportService:
             journal = stored_journal(s, closed.journal_entry_id)
         else:
             journal = build_day_journal(self.ctx, s, day, charge_lines(posted)).lines
+        z_number = None
+        if closed is not None:
+            z_number = s.scalar(
+                select(func.count())
+                .select_from(BusinessDayRow)
+                .where(
+                    BusinessDayRow.workstation_id == ws,
+                    BusinessDayRow.closed_at <= closed.closed_at,
+                )
+            )
         card_batches = Money.zero()
         for row in sessions_of_day(s, ws, day):
             count = current_count(s, row.id)
@@ -671,6 +564,7 @@ class DayReportService:
             card_batches=card_batches,
             deposits=tuple(self._deposits(s, day)),
             journal=journal,
+            z_number=z_number,
         )
 
     def _session(
