@@ -45,9 +45,10 @@ RUNS: dict[str, list[Run]] = {
     ],
     "cashdesk [--db PATH] [--config FILE]": [(("--db", "{db}", "--config", "{config}"), "", 0)],
     "cashdesk --demo": [(("--demo",), "", 0)],
-    "cashdesk check [--db PATH] [--json]": [
+    "cashdesk check [--db PATH] [--json] [--full]": [
         (("check", "--db", "{db}"), "", 0),
         (("check", "--db", "{db}", "--json"), "", 0),
+        (("check", "--db", "{db}", "--full"), "", 0),
     ],
     "cashdesk --diagnostics [--out FILE.zip]": [
         (("--db", "{db}", "--diagnostics", "--out", "{tmp}/bundle.zip"), "", 0)
