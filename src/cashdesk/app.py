@@ -69,6 +69,9 @@ DEMO_USERS = (
     ("admin", "Priya Singh", Role.ADMIN, "4444"),
     ("auditor", "Ana Thomas", Role.AUDITOR, "5555"),
 )
+# The demo counter's box of animal tags (prefix, first, last), so Ctrl+D can issue a license;
+# clear of the tags the city's records already use (T25000…).
+DEMO_TAG_STOCK = ("T", 60000, 60999)
 
 
 @dataclass(slots=True)
@@ -263,3 +266,18 @@ def initialise(desk: Cashdesk, *, demo: bool) -> list[str]:
                 )
                 report.append(f"demo user {username} ({role.label}) created")
     return report
+
+
+def load_demo_tag_stock(desk: Cashdesk) -> list[str]:
+    """A demo store's animal tag stock, loaded by its administrator when it has none (the
+    demo window and ``cashdesk init --demo`` call this; the tests' demo stores start
+    without, as a new counter does)."""
+    if desk.licenses.tag_stock():
+        return []
+    prefix, first, last = DEMO_TAG_STOCK
+    admin = desk.auth.sign_in("admin", DEMO_PASSWORD)
+    try:
+        loaded = desk.licenses.load_tag_stock(admin, prefix=prefix, first_no=first, last_no=last)
+    finally:
+        desk.auth.sign_out(admin)
+    return [f"demo tag stock {loaded.label()} loaded ({loaded.remaining} tags)"]

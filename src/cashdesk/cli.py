@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -55,7 +56,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.diagnostics:
         handler = _diagnostics
     try:
-        return handler(args)
+        status = handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at the interpreter's exit
+        return status
+    except BrokenPipeError:
+        # The reader went away (`cashdesk … | head`): nobody is left to read more; end
+        # quietly, with stdout pointed at nothing so the exit's own flush cannot complain.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except CashdeskError as err:
         logging.getLogger(__name__).info("refused: %s", err)
         print(f"cashdesk: {err}", file=sys.stderr)
@@ -128,7 +136,24 @@ def _diagnostics(args: argparse.Namespace) -> int:
     return 0
 
 
+def no_display() -> str | None:
+    """Why no window can open here (Linux with neither X11 nor Wayland, and no Qt platform
+    chosen), before Qt aborts the process with its own text; None when one can."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "There is no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is "
+        "set): start cashdesk from a desktop session, or use a headless command "
+        "(cashdesk --help)."
+    )
+
+
 def _launch(args: argparse.Namespace) -> int:
+    if (reason := no_display()) is not None:
+        print(f"cashdesk: {reason}", file=sys.stderr)
+        return 2
     from cashdesk.ui.main import run
 
     return int(run(db_path=args.db, config_path=args.config, demo=args.demo))

@@ -13,14 +13,14 @@ from ui_keyboard import Keyboard
 
 from cashdesk.app import DEMO_PASSWORD, Cashdesk
 from cashdesk.ui import theme
-from cashdesk.ui.pyside_fixes import guard_none_refcount
+from cashdesk.ui.pyside_fixes import guard_refcounts
 from cashdesk.ui.window import MainWindow
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _as_launched(qapp: QApplication) -> None:
     """The application set up as ``run`` sets it up: the PySide6 guard, fonts and style."""
-    guard_none_refcount()
+    guard_refcounts()
     theme.apply(qapp)
 
 

@@ -65,6 +65,9 @@ def refused(desk: Cashdesk, posted: PostedReceipt, clock: FixedClock) -> int:
         return exception.id
 
 
+UNREACHABLE_LEDGER = "postgresql://cashdesk@127.0.0.1:9/ledger"
+
+
 def exception_status(desk: Cashdesk, exception_id: int) -> tuple[str, str]:
     with desk.ctx.sessions() as s:
         row = s.get(SyncExceptionRow, exception_id)
@@ -327,3 +330,18 @@ def test_the_audit_trail_is_browsed_verified_and_exported(
 
     keys.press(F.Key_Escape)
     qtbot.waitUntil(lambda: window.panel is None)
+
+
+def test_without_a_central_ledger_signing_out_names_no_unsent_records(
+    window: MainWindow,
+    keys: Keyboard,
+    sign_in: Callable[[str], None],
+    posted: PostedReceipt,
+    qtbot: QtBot,
+) -> None:
+    assert not window.desk.sync.url  # the demo: no [ledger] url
+    sign_in("maria")
+    keys.press(F.Key_L, CTRL)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.sign_in_page)
+    assert "central ledger" not in window.sign_in_page.notice.text()
+    assert window.desk.sync.status().waiting > 0  # there are unsent records: not named

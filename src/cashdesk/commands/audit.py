@@ -56,7 +56,7 @@ def register(sub: Any) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         report = desk.audit.verify(sign_in(desk, args))
     if report.ok:
         print(f"audit trail intact: {report.entries} entries, last entry {report.last_id}")
@@ -71,7 +71,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         records = desk.audit.browse(
             sign_in(desk, args),
             start=args.start,
@@ -111,7 +111,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         result = desk.audit.export_csv(
             sign_in(desk, args), args.out, start=args.start, end=args.end, force=args.force
         )

@@ -56,7 +56,7 @@ def register(sub: Any) -> None:
 def _export_journal(args: argparse.Namespace) -> int:
     from cashdesk.reports.journal import journal_beancount, journal_csv
 
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         operator = sign_in_as(desk, args.user)
         export = desk.day_reports.journal(operator, args.date)
     text = journal_csv(export) if args.format == "csv" else journal_beancount(export)
@@ -86,7 +86,7 @@ def _export_journal(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         operator = sign_in_as(desk, args.user)
         files = desk.day_reports.report(operator, args.report_kind, args.date, args.out)
 

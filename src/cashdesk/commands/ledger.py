@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from cashdesk.commands.common import opened_desk
-from cashdesk.errors import ConfigError
+from cashdesk.errors import ConfigError, SyncError
 
 PASSWORD_ENV = "CASHDESK_CENTRAL_LOGIN_PASSWORD"
 
@@ -95,6 +95,9 @@ def _sync(args: argparse.Namespace) -> int:
             print(desk.sync.status().text)
             return 0
         report = desk.sync.sync_once(pull=not args.no_pull)
+        if report.error and not report.sent and not report.refused:
+            # Nothing happened (the ledger unreachable, refused us): one sentence, status 2.
+            raise SyncError(report.error)
         for line in report.lines():
             print(line)
         print(desk.sync.status().text)

@@ -211,7 +211,7 @@ def register(sub: Any) -> None:
 def _register(args: argparse.Namespace) -> int:
     from cashdesk.commands.common import opened_desk
 
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         operator = sign_in_as(desk, args.user)
         count = desk.licenses.write_license_register(
             operator,
@@ -240,7 +240,7 @@ def _load_tags(args: argparse.Namespace) -> int:
 def _tags(args: argparse.Namespace) -> int:
     from cashdesk.commands.common import opened_desk
 
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         ranges = desk.licenses.tag_stock()
     if not ranges:
         print("No tags loaded: animal licenses cannot be issued.")

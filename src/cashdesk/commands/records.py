@@ -73,7 +73,7 @@ def _quote_utility(args: argparse.Namespace) -> int:
     from cashdesk.domain.money import Money
     from cashdesk.errors import CashdeskError
 
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         try:
             application = desk.records.utility_payment(
                 args.account,
@@ -92,7 +92,7 @@ def _quote_utility(args: argparse.Namespace) -> int:
 def _quote_citation(args: argparse.Namespace) -> int:
     from cashdesk.errors import CashdeskError
 
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         try:
             lines = desk.records.citation_lines(args.number, paid_on=args.paid_on)
         except CashdeskError as err:
@@ -136,7 +136,7 @@ def _lookup(args: argparse.Namespace) -> int:
     from cashdesk.store.records_search import RecordKind
 
     kinds = [RecordKind[k.upper()] for k in args.kind] if args.kind else None
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         operator = sign_in(desk, args)
         results = desk.lookup.search(operator, args.text, kinds=kinds, limit=args.limit)
     if args.json:

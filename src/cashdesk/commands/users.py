@@ -93,11 +93,13 @@ def _add(args: argparse.Namespace) -> int:
 
     with opened_desk(args) as desk:
         if args.user is None:
-            if args.role != "admin" or args.pin or args.training:
+            if args.role != "admin" or args.training:
                 return refuse("sign in with --user to add users (an administrator must).")
+            # A new store's first administrator (refused once one exists).
             password = read_secret(f"New password for {args.username}", confirm=True)
+            pin = read_secret(f"PIN for {args.username}", confirm=True) if args.pin else None
             first = desk.users.add_first_admin(
-                username=args.username, full_name=args.name, password=password
+                username=args.username, full_name=args.name, password=password, pin=pin
             )
             info = first.info
             print(

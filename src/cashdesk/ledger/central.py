@@ -28,8 +28,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from psycopg import sql
 from sqlalchemy import create_engine, pool
+from sqlalchemy.exc import OperationalError
 
-from cashdesk.ledger.connection import connect, sqlalchemy_url
+from cashdesk.ledger.connection import (
+    CONNECT_TIMEOUT_S,
+    connect,
+    sqlalchemy_url,
+    unreachable,
+)
 from cashdesk.store.reference import _city_record_rows
 
 MIGRATIONS = Path(__file__).with_name("central_migrations")
@@ -75,9 +81,17 @@ def head_revision() -> str:
 
 def upgrade_schema(url: str, revision: str = "head") -> tuple[str | None, str | None]:
     """Run the central migrations; returns the revision before and after."""
-    engine = create_engine(sqlalchemy_url(url), poolclass=pool.NullPool)
+    engine = create_engine(
+        sqlalchemy_url(url),
+        poolclass=pool.NullPool,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+    )
     try:
-        with engine.connect() as conn:
+        try:
+            first = engine.connect()
+        except OperationalError as err:
+            raise unreachable(url, err.orig or err) from err
+        with first as conn:
             before = MigrationContext.configure(
                 conn, opts={"version_table": VERSION_TABLE}
             ).get_current_revision()

@@ -202,7 +202,7 @@ class SyncService:
                         report.pulled = outcome.lines()
             except (SyncError, psycopg.Error) as err:
                 report.error = str(err).strip() or type(err).__name__
-                log.warning("sync stopped: %s", report.error)
+                log.info("sync stopped: %s", report.error)  # offline is normal; the status shows it
             self._record_attempt(report.error)
         self._emit_state()
         return report
@@ -427,7 +427,12 @@ class SyncService:
 
     def unsent_warning(self) -> str | None:
         """A warning for signing out, closing the day or resetting this workstation while
-        records have not reached the central ledger; None when everything is there."""
+        records have not reached the central ledger; None when everything is there, and on
+        a workstation with no central ledger configured (a demo, a counter working alone:
+        its records have nowhere to go, and a warning at every sign-out would only teach
+        people to ignore it)."""
+        if not self.url:
+            return None
         status = self.status()
         if not status.waiting and not status.exceptions:
             return None

@@ -110,17 +110,20 @@ class UserService:
         )
         return self.get(operator, created.username)
 
-    def add_first_admin(self, *, username: str, full_name: str, password: str) -> FirstAdmin:
+    def add_first_admin(
+        self, *, username: str, full_name: str, password: str, pin: str | None = None
+    ) -> FirstAdmin:
         """The first administrator of a new store (``cashdesk users add`` with no one to sign
-        in as). Refused once any active administrator exists. Comes with the administrator
-        recovery code, shown this once (``recover_admin``)."""
+        in as), with a PIN to unlock the till when given. Refused once any active
+        administrator exists. Comes with the administrator recovery code, shown this once
+        (``recover_admin``)."""
         with self.ctx.sessions() as s:
             if s.scalar(select(User.id).where(User.role == Role.ADMIN.value, User.active)):
                 raise PermissionDenied(
                     "An administrator exists already; sign in as one to add users."
                 )
         created = self.auth.create_user(
-            username=username, full_name=full_name, role=Role.ADMIN, password=password
+            username=username, full_name=full_name, role=Role.ADMIN, password=password, pin=pin
         )
         with transaction(self.ctx.sessions) as s:
             code = self._store_recovery_code(s, actor_id=created.user_id)

@@ -40,6 +40,7 @@ from cashdesk.ui.counter import CounterTools
 from cashdesk.ui.devices_panel import DevicesDialog, NoSaleDialog, device_summary
 from cashdesk.ui.drawer_open import OpenDrawerGridPage
 from cashdesk.ui.drawer_screens import DrawerScreens
+from cashdesk.ui.errors import ErrorHandler
 from cashdesk.ui.lock import ActivityFilter, LockPage
 from cashdesk.ui.operations import Background
 from cashdesk.ui.payment import PaymentPage
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         # Usable from a 1280×720 screen up: the pages scale with the window (main.py shows it
         # maximised), nothing is drawn at a fixed size.
         self.setMinimumSize(960, 600)
+        self.errors = ErrorHandler(self)  # an uncaught exception: logged, one message, go on
         self.operator: Operator | None = None
         self.background = Background(self, on_failure=self._failed)
         # Device status polls, and the panels' device, sync and audit work, have helpers of
@@ -613,6 +615,7 @@ class MainWindow(QMainWindow):
         for helper in (self.background, self.monitor, self.tasks, self.payment_page.reads):
             helper.wait()
         self.collector.stop()
+        self.errors.unload()
 
     def _close_anyway(self) -> None:
         self._close_confirmed = True
