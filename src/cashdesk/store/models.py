@@ -90,7 +90,11 @@ class User(Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    __table_args__ = (CheckConstraint("role IN ('cashier','lead','admin','auditor')", name="role"),)
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('cashier','lead','admin','auditor','program_staff')", name="role"
+        ),
+    )
 
 
 class GLAccountRow(Base):
@@ -343,3 +347,6 @@ from cashdesk.store import security_models  # noqa: E402,F401
 
 # isort: split
 from cashdesk.store import ledger_models  # noqa: E402,F401
+
+# isort: split
+from cashdesk.store import program_models  # noqa: E402,F401
