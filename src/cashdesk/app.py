@@ -28,9 +28,11 @@ from cashdesk.services.context import ServiceContext
 from cashdesk.services.day_reports import DayReportService
 from cashdesk.services.devices import DeviceService
 from cashdesk.services.drawers import DrawerService
+from cashdesk.services.housing import HousingService
 from cashdesk.services.licenses import LicenseService
 from cashdesk.services.lookup import LookupService
 from cashdesk.services.payments import PaymentService
+from cashdesk.services.petty_cash import PettyCashService
 from cashdesk.services.programs import ProgramService
 from cashdesk.services.records import RecordsService
 from cashdesk.services.session import TerminalSession
@@ -92,6 +94,8 @@ class Cashdesk:
     terminal: TerminalSession
     training: TrainingService
     sync: SyncService
+    petty_cash: PettyCashService
+    housing: HousingService
     # What the start did to the schema (from/to revision, the backup taken); None: current.
     upgrade: UpgradeReport | None = None
 
@@ -202,6 +206,8 @@ def open_cashdesk(
         terminal=TerminalSession(ctx, auth),
         training=training,
         sync=sync,
+        petty_cash=PettyCashService(ctx),
+        housing=HousingService(ctx),
         upgrade=upgraded,
     )
 
