@@ -33,14 +33,31 @@ OLD_ROLES = "role IN ('cashier','lead','admin','auditor')"
 NEW_ROLES = "role IN ('cashier','lead','admin','auditor','program_staff')"
 
 
-def _roles(check: str) -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("ck_users_role"), type_="check")
-        batch_op.create_check_constraint("role", check)
+def _roles(old: str, new: str) -> None:
+    """Replace the users table's role CHECK in place. Batch mode would copy and drop the
+    table, which every other table references, and SQLite refuses that with foreign keys on
+    (they cannot be turned off inside the migration's transaction). SQLite documents editing
+    the schema text for exactly this (https://sqlite.org/lang_altertable.html#otheralter:
+    changing a CHECK, with the schema version bumped); widening the list keeps every row
+    valid, and the downgrade refuses while a program staff user exists."""
+    conn = op.get_bind()
+    sql = conn.execute(
+        sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'")
+    ).scalar_one()
+    if old not in sql:
+        raise RuntimeError(f"users: the role check {old!r} was not found")
+    version = conn.execute(sa.text("PRAGMA schema_version")).scalar_one()
+    conn.exec_driver_sql("PRAGMA writable_schema=ON")
+    conn.execute(
+        sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = 'users'"),
+        {"sql": sql.replace(old, new)},
+    )
+    conn.exec_driver_sql(f"PRAGMA schema_version={int(version) + 1}")
+    conn.exec_driver_sql("PRAGMA writable_schema=OFF")
 
 
 def upgrade() -> None:
-    _roles(NEW_ROLES)
+    _roles(OLD_ROLES, NEW_ROLES)
     conn = op.get_bind()
     if conn.execute(sa.text("SELECT count(*) FROM gl_accounts")).scalar():
         for account, description, fund, kind in NEW_ACCOUNTS:
@@ -231,4 +248,7 @@ def downgrade() -> None:
 
     op.drop_table("housing_applications")
     # ### end Alembic commands ###
-    _roles(OLD_ROLES)
+    conn = op.get_bind()
+    if conn.execute(sa.text("SELECT count(*) FROM users WHERE role = 'program_staff'")).scalar():
+        raise RuntimeError("program staff users exist; give them another role first")
+    _roles(NEW_ROLES, OLD_ROLES)
