@@ -137,7 +137,7 @@ def test_count_reports_a_difference_to_the_administrator(
     balanced = desk.petty_cash.count_fund(lead, {"B20": 10, "B10": 5, "B1": 7})
     assert balanced.count.balanced
     clock.advance(days=7)
-    with pytest.raises(ValidationError, match="short by \\$1.00"):
+    with pytest.raises(ValidationError, match=r"short by \$1\.00"):
         desk.petty_cash.count_fund(lead, {"B20": 10, "B10": 5, "B1": 6})
     short = desk.petty_cash.count_fund(lead, {"B20": 10, "B10": 5, "B1": 6}, note="recounted twice")
     assert short.count.difference == Money(cents=-1_00)

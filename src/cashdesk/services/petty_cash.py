@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -362,7 +363,7 @@ class PettyCashService:
             )
             s.add(row)
             s.flush()
-            facts = {
+            facts: dict[str, Any] = {
                 "cash": count.cash.plain(),
                 "open_vouchers": open_total.plain(),
                 "difference": count.difference.plain(),
