@@ -204,7 +204,7 @@ class Worksheet:
 
     as_of: dt.date
     household_size: int
-    adults: int
+    adults: int | None  # None for a phone inquiry (ages not asked)
     lines: tuple[WorksheetLine, ...]
     annual_income: Money
     limit: Money
@@ -286,7 +286,7 @@ def inquiry_worksheet(
     limit = income_limit(household_size)
     lines = tuple(
         WorksheetLine(
-            member=f"adult {i}",
+            member=f"source {i}",
             description=s.description,
             amount=s.amount,
             frequency=s.frequency,
@@ -299,7 +299,7 @@ def inquiry_worksheet(
     return Worksheet(
         as_of=on,
         household_size=household_size,
-        adults=0,  # not asked on the phone
+        adults=None,
         lines=lines,
         annual_income=total(line.annual for line in lines),
         limit=limit,
