@@ -222,7 +222,8 @@ def replenishment(vouchers: Iterable[VoucherLine]) -> Replenishment:
             account=g.account,
             debit=g.total,
             credit=Money.zero(),
-            memo=f"Petty cash: {g.description} ({len(g.vouchers)} vouchers)",
+            memo=f"Petty cash: {g.description} ({len(g.vouchers)} "
+            f"voucher{'' if len(g.vouchers) == 1 else 's'})",
         )
         for g in groups
     ]

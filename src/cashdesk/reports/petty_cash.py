@@ -51,7 +51,7 @@ def replenishment_pdf(req: ReplenishmentRequest, path: Path, *, city: str) -> Pa
                     [v.number, v.paid_on.isoformat(), v.payee, v.purpose, str(v.amount)]
                     for v in group.vouchers
                 ]
-                + [[f"Total {group.account}", "", "", "", str(group.total)]],
+                + [["Total", "", "", group.description, str(group.total)]],
                 widths=[0.9, 0.8, 1.7, 2.7, 0.9],
                 numeric=[4],
                 total_row=True,
