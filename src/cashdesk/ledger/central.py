@@ -46,6 +46,12 @@ LEDGER_TABLES = (
     "journal_lines",
     "voids",
     "drawer_sessions",
+    "petty_cash_vouchers",
+    "petty_cash_replenishments",
+    "petty_cash_replenishment_vouchers",
+    "petty_cash_checks_received",
+    "petty_cash_counts",
+    "housing_application_events",
 )
 REFERENCE_TABLES = (
     "utility_accounts",
