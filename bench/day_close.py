@@ -81,7 +81,7 @@ def main() -> None:
     day = desk.day_reports.current_business_date()
     base = timed(baseline, args.repeat)
     x = timed(lambda: desk.day_reports.x_report(lead), args.repeat)
-    close = timed(lambda: desk.balancing.close_day(lead), 1)
+    close = timed(lambda: desk.day_close.close_day(lead), 1)
     daily = timed(lambda: desk.day_reports.daily(lead, day), args.repeat)
 
     from cashdesk.reports.day import render_day_report

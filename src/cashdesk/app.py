@@ -25,6 +25,7 @@ from cashdesk.services.balancing import BalancingService
 from cashdesk.services.batches import BatchService
 from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
+from cashdesk.services.day_close import DayCloseService
 from cashdesk.services.day_reports import DayReportService
 from cashdesk.services.devices import DeviceService
 from cashdesk.services.drawers import DrawerService
@@ -88,6 +89,7 @@ class Cashdesk:
     batches: BatchService
     day_reports: DayReportService
     balancing: BalancingService
+    day_close: DayCloseService
     users: UserService
     approvals: ApprovalService
     audit: AuditService
@@ -199,7 +201,8 @@ def open_cashdesk(
         lookup=LookupService(ctx),
         batches=batches,
         day_reports=day_reports,
-        balancing=BalancingService(ctx, day_reports),
+        balancing=BalancingService(ctx),
+        day_close=DayCloseService(ctx, day_reports),
         users=UserService(ctx, auth),
         approvals=ApprovalService(ctx, auth),
         audit=audit,

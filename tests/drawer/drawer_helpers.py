@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from cashdesk.app import Cashdesk
     from cashdesk.clock import FixedClock
     from cashdesk.domain.roles import Operator
-    from cashdesk.services.balancing import DayCloseResult
+    from cashdesk.services.day_close import DayCloseResult
 
 DAY = dt.date(2026, 11, 26)
 
@@ -129,4 +129,4 @@ def simulate_day(
     with pytest.raises(StateError, match="cannot sign off"):
         bal.approve(lead, d2.session_id, reason="Over; took receipts on it myself")
     bal.approve(sam, d2.session_id, reason="Over $7.00, customer left change")
-    return bal.close_day(lead) if close else None
+    return desk.day_close.close_day(lead) if close else None

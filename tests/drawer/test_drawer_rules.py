@@ -101,10 +101,10 @@ def test_reopen_is_audited_and_the_drawer_counts_again(
     with pytest.raises(StateError, match="counted"):
         desk.payments.void_receipt(lead, posted.number, reason="wrong fee")
     with pytest.raises(PermissionDenied):
-        desk.balancing.reopen(maria, result.session_id, reason="please")
+        desk.day_close.reopen(maria, result.session_id, reason="please")
     with pytest.raises(ValidationError, match="reason"):
-        desk.balancing.reopen(lead, result.session_id, reason="")
-    info = desk.balancing.reopen(lead, result.session_id, reason="Void needed after count")
+        desk.day_close.reopen(lead, result.session_id, reason="")
+    info = desk.day_close.reopen(lead, result.session_id, reason="Void needed after count")
     assert info.status == "open"
     desk.payments.void_receipt(lead, posted.number, reason="wrong fee")
     again = desk.balancing.submit_count(maria, counted(m("200.00")))
@@ -177,7 +177,7 @@ def test_handoff_cannot_be_recounted_or_reopened(
     with pytest.raises(StateError, match="handoff count cannot be recounted"):
         desk.balancing.recount(maria, result.count.session_id, counted(m("230")))
     with pytest.raises(StateError, match="handed-over"):
-        desk.balancing.reopen(lead, result.count.session_id, reason="recount it")
+        desk.day_close.reopen(lead, result.count.session_id, reason="recount it")
     pay(kim, "MISC", "10.00", T.cash(m("10")))
     closing = desk.balancing.submit_count(kim, counted(m("232.00")))
     assert closing.over_short == Money.zero() and closing.state == "approved"
@@ -190,18 +190,18 @@ def test_day_close_needs_every_drawer_approved(
     desk.drawers.open_drawer(maria, count=bank())
     pay(maria, "MISC", "30.00", T.cash(m("30")))
     with pytest.raises(PermissionDenied):
-        desk.balancing.close_day(maria)
+        desk.day_close.close_day(maria)
     with pytest.raises(StateError, match="Maria Hernández, opened 10:00 \\(open\\)"):
-        desk.balancing.close_day(lead)
+        desk.day_close.close_day(lead)
     result = desk.balancing.submit_count(maria, counted(m("200.00")))
     with pytest.raises(StateError, match="\\(counted\\)"):
-        desk.balancing.close_day(lead)
+        desk.day_close.close_day(lead)
     desk.balancing.approve(sam, result.session_id, reason="Short $30.00 reported to finance")
-    closed = desk.balancing.close_day(lead)
+    closed = desk.day_close.close_day(lead)
     assert closed.report.over_short == -m("30.00")
     with pytest.raises(StateError, match="closed"):
-        desk.balancing.reopen(sam, result.session_id, reason="too late")
-    slip = desk.balancing.deposit(lead, bag_number="B1")
+        desk.day_close.reopen(sam, result.session_id, reason="too late")
+    slip = desk.day_close.deposit(lead, bag_number="B1")
     assert slip.total == Money.zero() and slip.business_date == DAY  # the bank went back
     with pytest.raises(StateError, match="No approved drawer"):
-        desk.balancing.deposit(lead, bag_number="B2")
+        desk.day_close.deposit(lead, bag_number="B2")

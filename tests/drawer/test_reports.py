@@ -34,7 +34,7 @@ def closed_day(
     desk: Cashdesk, people: dict[str, Operator], pay: Pay, clock: FixedClock
 ) -> dict[str, Operator]:
     simulate_day(desk, people, pay, clock)
-    desk.balancing.deposit(people["lead"], bag_number="BAG-1001", business_date=DAY)
+    desk.day_close.deposit(people["lead"], bag_number="BAG-1001", business_date=DAY)
     return people
 
 
@@ -221,5 +221,5 @@ def test_provisional_journal_before_the_close(
     result = bean_check(path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "! " in path.read_text(encoding="utf-8")
-    closed = desk.balancing.close_day(people["lead"])
+    closed = desk.day_close.close_day(people["lead"])
     assert closed.report.journal == export.lines  # what was checked is what got posted

@@ -113,10 +113,10 @@ def test_simulated_day(
     with pytest.raises(StateError, match="only today's"):
         desk.payments.void_receipt(people["lead"], "W01-000001", reason="too late now")
     with pytest.raises(StateError, match="closed already"):
-        desk.balancing.close_day(people["lead"], DAY)
+        desk.day_close.close_day(people["lead"], DAY)
 
     # The deposit: pickups + the final counts less the starting banks, and the checks.
-    slip = desk.balancing.deposit(people["lead"], bag_number="bag-1001", business_date=DAY)
+    slip = desk.day_close.deposit(people["lead"], bag_number="bag-1001", business_date=DAY)
     assert slip.bag_number == "BAG-1001"
     assert slip.currency + slip.coin == m("1500.00") + m("522.65") + m("32.00")
     assert [(i.kind, i.number, i.amount) for i in slip.items] == [

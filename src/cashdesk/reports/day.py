@@ -10,8 +10,8 @@ from reportlab.platypus import Paragraph
 
 from cashdesk.domain.drawer import describe
 from cashdesk.domain.money import Money, total
+from cashdesk.reports.data import DayReport, SessionFigures
 from cashdesk.reports.pdf import build, esc, spacer, styles, table
-from cashdesk.services.day_reports import DayReport, SessionFigures
 
 TITLES = {"daily": "Daily cash report", "X": "X report (mid-day)", "Z": "Z report (day close)"}
 

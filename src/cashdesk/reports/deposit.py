@@ -8,8 +8,8 @@ from typing import Any
 
 from reportlab.platypus import Paragraph
 
+from cashdesk.reports.data import DepositSlip
 from cashdesk.reports.pdf import build, esc, spacer, styles, table
-from cashdesk.services.day_reports import DepositSlip
 
 
 def render_deposit_slip(slip: DepositSlip, path: Path) -> Path:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
-from cashdesk.services.day_reports import JournalExport
+from cashdesk.reports.data import JournalExport
 
 CSV_HEADER = ("date", "journal_id", "account", "debit", "credit", "description")
 ROOTS = {

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -36,6 +35,19 @@ from cashdesk.domain.money import Money, total
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.domain.tender import TenderKind, mask_account
 from cashdesk.errors import NotFound, StateError
+from cashdesk.reports.data import (
+    CashierTotal,
+    CodeTotal,
+    DayReport,
+    DepositItem,
+    DepositSlip,
+    FundTotal,
+    JournalExport,
+    NumberRange,
+    SessionFigures,
+    TenderTotal,
+    VoidLine,
+)
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.drawers import business_date_for
 from cashdesk.store.drawer_models import (
@@ -54,160 +66,21 @@ from cashdesk.store.models import (
 
 TENDER_KINDS = (TenderKind.CASH, TenderKind.CHECK, TenderKind.MONEY_ORDER, TenderKind.CARD)
 
-
-# -- plain results ---------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class TenderTotal:
-    kind: TenderKind
-    count: int
-    amount: Money  # cash: tendered minus change (what stayed in the drawer)
-
-
-@dataclass(frozen=True, slots=True)
-class CashierTotal:
-    cashier: str
-    receipts: int
-    voided: int
-    total: Money
-    tenders: tuple[TenderTotal, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CodeTotal:
-    code: str
-    description: str
-    gl_account: str
-    fund: str
-    lines: int
-    amount: Money
-
-
-@dataclass(frozen=True, slots=True)
-class FundTotal:
-    fund: str
-    amount: Money
-
-
-@dataclass(frozen=True, slots=True)
-class VoidLine:
-    number: str
-    cashier: str
-    payer: str
-    total: Money
-    voided_by: str  # the lead cashier who approved and made the void
-    voided_at: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class NumberRange:
-    first: str
-    last: str
-    count: int
-    gaps: tuple[str, ...]  # receipt numbers missing from the sequence
-
-    @property
-    def gapless(self) -> bool:
-        return not self.gaps
-
-
-@dataclass(frozen=True, slots=True)
-class SessionFigures:
-    """One drawer session. ``variances`` is None while the count is blind (not submitted)."""
-
-    id: str
-    label: str
-    drawer: str
-    cashier: str
-    cashiers: tuple[str, ...]  # who took receipts on it (a shared drawer has several)
-    opened_at: str
-    state: str
-    shared: bool
-    opening_bank: Money
-    handed_from: str
-    handed_to: str
-    pickups: Money
-    pickup_count: int
-    receipts: int
-    count_kind: str
-    counted_by: str
-    attempt: int
-    counted: bool  # False: an open drawer (a supervisor's X report shows what it should hold)
-    variances: tuple[TenderVariance, ...] | None
-    over_short: Money | None
-    needs_signoff: bool
-    approved_by: str
-    approval_reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class DepositItem:
-    kind: TenderKind
-    number: str
-    amount: Money
-    receipt_number: str
-    payer: str
-    account: str  # masked
-
-
-@dataclass(frozen=True, slots=True)
-class DepositSlip:
-    id: str
-    bag_number: str
-    business_date: dt.date
-    workstation: str
-    account_name: str
-    prepared_by: str
-    prepared_at: str
-    cash: CashCount
-    items: tuple[DepositItem, ...]
-    currency: Money
-    coin: Money
-    checks: Money
-    total: Money
-    sessions: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class DayReport:
-    kind: str  # "daily", "X" or "Z"
-    business_date: dt.date
-    workstation: str
-    city: str
-    generated_at: str
-    closed: bool
-    closed_at: str
-    closed_by: str
-    receipts: int
-    receipts_total: Money
-    voided: int
-    voided_total: Money
-    by_cashier: tuple[CashierTotal, ...]
-    sessions: tuple[SessionFigures, ...]
-    by_tender: tuple[TenderTotal, ...]
-    by_code: tuple[CodeTotal, ...]
-    by_fund: tuple[FundTotal, ...]
-    voids: tuple[VoidLine, ...]
-    numbers: NumberRange | None
-    over_short: Money
-    card_batches: Money
-    deposits: tuple[DepositSlip, ...]
-    journal: tuple[JournalLine, ...]
-
-    @property
-    def deposits_total(self) -> Money:
-        return total(d.total for d in self.deposits)
-
-
-@dataclass(frozen=True, slots=True)
-class JournalExport:
-    business_date: dt.date
-    workstation: str
-    entry_id: str
-    provisional: bool
-    lines: tuple[JournalLine, ...]
-    account_types: dict[str, str]
-    account_names: dict[str, str]
+# The data types live in reports/data.py; named here too for the screens that import them.
+__all__ = [
+    "CashierTotal",
+    "CodeTotal",
+    "DayReport",
+    "DayReportService",
+    "DepositItem",
+    "DepositSlip",
+    "FundTotal",
+    "JournalExport",
+    "NumberRange",
+    "SessionFigures",
+    "TenderTotal",
+    "VoidLine",
+]
 
 
 # -- queries shared with the balancing service -------------------------------------------------

@@ -18,7 +18,7 @@ from cashdesk.app import Cashdesk
 from cashdesk.domain.drawer import describe
 from cashdesk.domain.money import Money
 from cashdesk.domain.roles import Operator
-from cashdesk.services.balancing import DayCloseResult
+from cashdesk.services.day_close import DayCloseResult
 from cashdesk.services.day_reports import DayReport, DepositSlip, SessionFigures
 from cashdesk.ui import theme
 from cashdesk.ui.drawer_dialogs import REASON, WorkDialog
@@ -137,9 +137,9 @@ class EndOfDayPage(QWidget):
         operator = self.operator
         if operator is None:
             return
-        balancing, day = self.desk.balancing, self.day
+        day_close, day = self.desk.day_close, self.day
         self.background.run(
-            lambda: balancing.sessions(operator, day),
+            lambda: day_close.sessions(operator, day),
             on_success=self._show,
             on_failure=self._failed,
         )
@@ -220,13 +220,13 @@ class EndOfDayPage(QWidget):
         operator, figures = self.operator, self._selected()
         if operator is None or figures is None:
             return
-        balancing = self.desk.balancing
+        day_close = self.desk.day_close
         self._work(
             title="Reopen drawer",
             heading=f"Reopen {figures.label}: its count is set aside",
             confirm_text="Reopen",
             fields=(REASON,),
-            work=lambda v: balancing.reopen(operator, figures.id, reason=v["reason"]),
+            work=lambda v: day_close.reopen(operator, figures.id, reason=v["reason"]),
             done=lambda _r: self._done(f"{figures.label} reopened: count it again."),
         )
 
@@ -234,13 +234,13 @@ class EndOfDayPage(QWidget):
         operator = self.operator
         if operator is None:
             return
-        balancing = self.desk.balancing
+        day_close = self.desk.day_close
         self._work(
             title="Deposit",
             heading="Deposit bag for the approved drawers",
             confirm_text="Prepare deposit",
             fields=(FormField("bag", "&Bag number", hints=("bag",), max_length=20),),
-            work=lambda v: balancing.deposit(operator, bag_number=v["bag"]),
+            work=lambda v: day_close.deposit(operator, bag_number=v["bag"]),
             done=lambda slip: self._done(slip_text(slip)),
         )
 
@@ -262,9 +262,9 @@ class EndOfDayPage(QWidget):
         )
 
     def _close(self, operator: Operator) -> None:
-        balancing = self.desk.balancing
+        day_close = self.desk.day_close
         self.background.run(
-            lambda: balancing.close_day(operator),
+            lambda: day_close.close_day(operator),
             on_success=self._closed,
             on_failure=self._failed,
         )
