@@ -16,6 +16,8 @@ from cashdesk.domain.petty_cash import (
     VoucherLine,
     check_replenishment_received,
     check_voucher,
+    destroy_after,
+    fiscal_year_end,
     replenishment,
     replenishment_reasons,
     voucher_number,
@@ -183,3 +185,11 @@ def test_the_check_must_match_the_request() -> None:
     check_replenishment_received(requested=Money(cents=81_00), check_amount=Money(cents=81_00))
     with pytest.raises(ValidationError):
         check_replenishment_received(requested=Money(cents=81_00), check_amount=Money(cents=80_99))
+
+
+def test_vouchers_are_kept_five_fiscal_years() -> None:
+    assert fiscal_year_end(dt.date(2026, 6, 30)) == dt.date(2026, 6, 30)
+    assert fiscal_year_end(dt.date(2026, 7, 1)) == dt.date(2027, 6, 30)
+    assert destroy_after(dt.date(2026, 11, 26)) == dt.date(2032, 7, 1)
+    assert destroy_after(dt.date(2026, 6, 30)) == dt.date(2031, 7, 1)
+    assert destroy_after(dt.date(2028, 2, 29)) == dt.date(2033, 7, 1)

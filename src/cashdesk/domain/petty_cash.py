@@ -248,3 +248,19 @@ def check_replenishment_received(*, requested: Money, check_amount: Money) -> No
             f"The check is for {check_amount}, the request was for {requested}; "
             "send it back to accounts payable."
         )
+
+
+RETENTION_FISCAL_YEARS = 5  # RULES.md section 13: petty cash vouchers, 5 fiscal years
+
+
+def fiscal_year_end(day: dt.date) -> dt.date:
+    """The last day of the city's fiscal year (July–June) that ``day`` falls in."""
+    return dt.date(day.year + (1 if day.month >= 7 else 0), 6, 30)
+
+
+def destroy_after(paid_on: dt.date) -> dt.date:
+    """The first day a voucher may go on a destruction list: 5 fiscal years after the end of
+    the fiscal year it was paid in (and then only once the central ledger holds it and a
+    finance administrator approved the list)."""
+    end = fiscal_year_end(paid_on)
+    return dt.date(end.year + RETENTION_FISCAL_YEARS, 7, 1)

@@ -35,6 +35,7 @@ from cashdesk.domain.housing import (
     clean_name,
     destroy_after,
     effective_status,
+    inquiry_worksheet,
     missing_documents,
     next_anniversary,
     refuse_identifiers,
@@ -318,6 +319,10 @@ class HousingService:
         row.limit_cents = sheet.limit.cents
         row.eligible = sheet.eligible
         return sheet
+
+    def inquiry(self, household_size: int, sources: Sequence[IncomeSource]) -> Worksheet:
+        """A phone inquiry's worksheet for today: no names, nothing saved, no sign-in."""
+        return inquiry_worksheet(household_size, sources, on=self.ctx.business_date())
 
     # -- intake and documents -------------------------------------------------------------
     def take_application(self, operator: Operator, data: ApplicationInput) -> ApplicationDetail:

@@ -35,7 +35,6 @@ from cashdesk.domain.housing import (
     IncomeSource,
     Member,
     Worksheet,
-    inquiry_worksheet,
     parse_frequency,
     parse_income,
 )
@@ -481,7 +480,7 @@ class HousingDialog(QDialog):
                 for line in self.incomes.toPlainText().splitlines()
                 if line.strip()
             ]
-            sheet = inquiry_worksheet(size, sources, on=self.desk.ctx.business_date())
+            sheet = self.desk.housing.inquiry(size, sources)
         except ValidationError as err:
             self.check_error.show_message(str(err))
             self.sheet.clear()
