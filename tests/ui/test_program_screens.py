@@ -59,7 +59,8 @@ def test_a_lead_pays_vouchers_with_an_inline_approval_and_counts_the_fund(
 
     voucher("Office Depot", "12.50")
     qtbot.waitUntil(lambda: "PC-000001" in dialog.voucher_outcome.text())
-    assert dialog.voucher_outcome.text() == "PC-000001: $12.50 to Office Depot."
+    assert dialog.voucher_outcome.text().startswith("PC-000001: $12.50 to Office Depot. The slip")
+    assert dialog.voucher_outcome.text().endswith("PC-000001.pdf.")
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
     assert QApplication.focusWidget() is dialog.payee
 

@@ -409,10 +409,10 @@ class PettyCashService:
         """The fund's counts, newest first: for the custodian, and for the finance
         administrator and auditor who review the differences."""
         with self.ctx.reading() as s:
-            user = s.get(User, operator.user_id)
-            current = operator_of(user) if user is not None else operator
-            if not (current.may(Permission.PETTY_CASH) or current.may(Permission.VIEW_AUDIT)):
-                current.require(Permission.PETTY_CASH)
+            if not operator.may(Permission.VIEW_AUDIT):
+                signed_in(s, operator, Permission.PETTY_CASH)
+            else:
+                signed_in(s, operator, Permission.VIEW_AUDIT)
             names = self._names(s)
             rows = s.scalars(
                 select(PettyCashCount)

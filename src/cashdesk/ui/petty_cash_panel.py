@@ -272,7 +272,9 @@ class PettyCashDialog(QDialog):
         approver, pin = self.approver.text().strip(), self.pin.text()
         self.pin.clear()
 
-        def record() -> VoucherInfo:
+        folder = self.documents_dir
+
+        def record() -> tuple[VoucherInfo, Path]:
             checked = desk.petty_cash.check(operator, draft)
             approval = None
             if checked.needs_approval:
@@ -289,16 +291,23 @@ class PettyCashDialog(QDialog):
                     checked.draft.purpose,
                     subject=checked.draft.amount.plain(),
                 )
-            return desk.petty_cash.record_voucher(operator, draft, approval=approval)
+            voucher = desk.petty_cash.record_voucher(operator, draft, approval=approval)
+            from cashdesk.reports.petty_cash import voucher_slip_pdf
 
-        def recorded(voucher: VoucherInfo) -> None:
+            slip = voucher_slip_pdf(
+                voucher, folder / f"{voucher.number}.pdf", city=desk.ctx.config.city_name
+            )
+            return voucher, slip
+
+        def recorded(result: tuple[VoucherInfo, Path]) -> None:
             if not alive(self):
                 return
+            voucher, slip = result
             self.record_action.setEnabled(True)
             self.voucher_outcome.setText(
                 f"{voucher.number}: {voucher.amount} to {voucher.payee}"
                 + (f", approved by {voucher.approver}" if voucher.approver else "")
-                + "."
+                + f". The slip to sign is {slip}."
             )
             for edit in (self.payee, self.purpose, self.amount, self.approver):
                 edit.clear()
