@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 # Qt runs offscreen in every test; set before any Qt import.
@@ -97,3 +97,46 @@ def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def text_past_printable_area(
+    pdf: bytes | Path, *, margin: float = 18.0, side: float | None = None
+) -> list[str]:
+    """Every character drawn closer than ``margin`` points (0.25 in: what an office laser
+    cannot print) to a page edge -- or than ``side`` points to the left or right edge, when
+    a report keeps its text inside wider side margins -- as "page N: 'c' at (x0, y0)-(x1,
+    y1)"; pdfium renders the pages and reports each character's glyph box."""
+    sides = margin if side is None else side
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf.read_bytes() if isinstance(pdf, Path) else pdf)
+    outside: list[str] = []
+    try:
+        for number in range(len(document)):
+            page = document[number]
+            width, height = page.get_size()
+            text = page.get_textpage()
+            for i in range(text.count_chars()):
+                char = text.get_text_range(i, 1)
+                if not char.strip():
+                    continue
+                left, bottom, right, top = text.get_charbox(i)
+                if (
+                    left < sides - 0.5
+                    or bottom < margin - 0.5
+                    or right > width - sides + 0.5
+                    or top > height - margin + 0.5
+                ):
+                    outside.append(
+                        f"page {number + 1}: {char!r} at "
+                        f"({left:.1f}, {bottom:.1f})-({right:.1f}, {top:.1f})"
+                    )
+    finally:
+        document.close()
+    return outside
+
+
+@pytest.fixture(scope="session")
+def pdf_fits() -> Callable[..., list[str]]:
+    """``text_past_printable_area``: a report test asserts it returns []."""
+    return text_past_printable_area

@@ -23,6 +23,20 @@ Example::
 
     [devices.printer]
     kind = "simulator"
+
+    [bank]                      # where deposits go (RULES.md section 14)
+    name = "Riverbend Community Bank"
+    routing = "121042882"
+    account = "000123456789"
+
+    [certificates]              # who signs license certificates
+    signatory = "Dana Whitfield"
+    title = "Finance Director"
+    signature_image = "/etc/cashdesk/signature.png"
+
+    [endorsement]               # the back of a check, per revenue category ("default": others)
+    default = "City of Riverbend Finance Department"
+    utility = "City of Riverbend Utility Billing"
 """
 
 from __future__ import annotations
@@ -58,6 +72,29 @@ class DrawerPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class BankAccount:
+    """The city's operating account every deposit goes to (RULES.md section 14)."""
+
+    name: str = "Riverbend Community Bank"
+    routing: str = "121042882"
+    account: str = "000123456789"
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateSigning:
+    """Who authorises license certificates; ``image``: a PNG or JPEG of the signature."""
+
+    signatory: str = ""
+    title: str = ""
+    image: Path | None = None
+
+
+# Revenue categories an endorsement text may be set for (revenue_codes.csv "category").
+ENDORSEMENT_KEYS = ("default", "citation", "fee", "license", "misc", "program", "tax", "utility")
+DEFAULT_ENDORSEMENT = "{city} Finance Department"
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     workstation_id: str = "W01"
     workstation_name: str = "Finance counter"
@@ -71,10 +108,20 @@ class Config:
         default_factory=lambda: {role: {"kind": "simulator"} for role in DEVICE_ROLES}
     )
     source: Path | None = None
+    bank: BankAccount = field(default_factory=BankAccount)
+    certificates: CertificateSigning = field(default_factory=CertificateSigning)
+    endorsements: dict[str, str] = field(default_factory=dict)
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def endorsement_text(self, category: str) -> str:
+        """The department line endorsed on a check paying ``category``."""
+        return self.endorsements.get(
+            category,
+            self.endorsements.get("default", DEFAULT_ENDORSEMENT.format(city=self.city_name)),
+        )
 
 
 def default_config_path() -> Path:
@@ -114,6 +161,9 @@ _KNOWN = {
     "ledger": {"url"},
     "drawer": {"starting_bank", "pickup_threshold", "variance_threshold"},
     "devices": set(DEVICE_ROLES),
+    "bank": {"name", "routing", "account"},
+    "certificates": {"signatory", "title", "signature_image"},
+    "endorsement": set(ENDORSEMENT_KEYS),
 }
 
 
@@ -185,7 +235,59 @@ def parse_config(data: dict[str, Any], *, source: Path | None = None) -> Config:
             )
         devices[role] = dict(table)
     values["devices"] = devices
+    values["bank"] = _bank(data.get("bank", {}))
+    values["certificates"] = _certificates(data.get("certificates", {}), source)
+    endorsement = data.get("endorsement", {})
+    values["endorsements"] = {
+        key: _text(endorsement, key, "endorsement", limit=60) for key in endorsement
+    }
     return Config(source=source, **values)
+
+
+def _text(table: dict[str, Any], key: str, where: str, *, limit: int) -> str:
+    value: str = _expect(table, key, str, where).strip()
+    if not value or len(value) > limit:
+        raise ConfigError(f"{where}.{key} must be 1 to {limit} characters.")
+    return value
+
+
+def _bank(table: dict[str, Any]) -> BankAccount:
+    from cashdesk.domain.routing import validate_routing_number
+
+    base = BankAccount()
+    name = _text(table, "name", "bank", limit=60) if "name" in table else base.name
+    routing = base.routing
+    if "routing" in table:
+        try:
+            routing = validate_routing_number(_expect(table, "routing", str, "bank"))
+        except ValidationError as err:
+            raise ConfigError(f"bank.routing: {err}") from None
+    account = base.account
+    if "account" in table:
+        account = _expect(table, "account", str, "bank").strip()
+        if not (account.isascii() and account.isdigit() and 4 <= len(account) <= 17):
+            raise ConfigError("bank.account must be 4 to 17 digits.")
+    return BankAccount(name=name, routing=routing, account=account)
+
+
+def _certificates(table: dict[str, Any], source: Path | None) -> CertificateSigning:
+    image: Path | None = None
+    if "signature_image" in table:
+        raw = _expect(table, "signature_image", str, "certificates")
+        image = Path(raw).expanduser()
+        if not image.is_absolute() and source is not None:
+            image = source.parent / image  # relative to the config file
+        if image.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            raise ConfigError("certificates.signature_image must be a .png or .jpg file.")
+        if not image.is_file():
+            raise ConfigError(f"certificates.signature_image: {image} does not exist.")
+    return CertificateSigning(
+        signatory=(
+            _text(table, "signatory", "certificates", limit=60) if "signatory" in table else ""
+        ),
+        title=_text(table, "title", "certificates", limit=60) if "title" in table else "",
+        image=image,
+    )
 
 
 def load_config(path: Path | None) -> Config:

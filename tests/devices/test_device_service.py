@@ -125,7 +125,7 @@ def test_receipt_pdf_has_the_accented_names_and_the_masked_account(
     assert "DUPLICATE" not in text
     assert reader.metadata is not None and reader.metadata.title == f"Receipt {number}"
     fonts = reader.pages[0]["/Resources"]["/Font"]
-    assert any("DejaVuSansMono" in str(f.get_object()["/BaseFont"]) for f in fonts.values())
+    assert any("NotoSansMono" in str(f.get_object()["/BaseFont"]) for f in fonts.values())
     copy = desk.devices.receipt_pdf(open_drawer, number, copy_label="DUPLICATE")
     assert "*** DUPLICATE ***" in PdfReader(io.BytesIO(copy)).pages[0].extract_text()
     jose = desk.auth.sign_in("jose", "riverbend1")

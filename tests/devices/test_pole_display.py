@@ -61,3 +61,32 @@ def test_service_shows_line_total_and_change(desk: Cashdesk) -> None:
     assert display.lines == ("TOTAL DUE", "              $62.34")
     service.show_change(Money(cents=10000), Money(cents=3766))
     assert display.lines == ("PAID         $100.00", "CHANGE        $37.66")
+
+
+def test_a_40_column_display_gets_40_column_lines(desk: Cashdesk) -> None:
+    wide = SimulatedDisplay(width=40)
+    desk.ctx.devices.display = wide
+    service = DeviceService(desk.ctx)
+    service.show_line("Business license renewal, 2027", Money(cents=123450))
+    assert wide.lines == ("Business license renewal, 2027 $1,234.50", "")
+    service.show_change(Money(cents=10000), Money(cents=3766))
+    assert wide.lines == ("PAID" + " " * 29 + "$100.00", "CHANGE" + " " * 28 + "$37.66")
+
+
+def test_a_40_column_serial_display_writes_40_columns() -> None:
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    settings = DisplaySettings(url=os.ttyname(slave), width=40)
+    display = SerialPoleDisplay(settings, PortWorker("pole40"))
+    assert display.width == 40
+    top = pole_line("Business license renewal, 2027", "$1,234.50", display.width)
+    display.show(top, "")
+    expected = init_bytes("CP437") + show_bytes(top, "", width=40)
+    got = b""
+    while len(got) < len(expected):
+        got += os.read(master, 1024)
+    assert got == expected
+    assert b"Business license renewal, 2027 $1,234.50" in got
+    display.close()
+    os.close(master)
+    os.close(slave)

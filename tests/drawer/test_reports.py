@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -95,8 +96,14 @@ def test_deposit_slip_pdf(desk: Cashdesk, closed_day: dict[str, Operator], tmp_p
     assert f"Currency {slip.currency}" in text and f"Coin {slip.coin}" in text
     assert "Checks and money orders (3) $173.33" in text
     assert "Total deposit $2,227.98" in text
-    assert "1001" in text and "2002" in text and "****6789" in text and "123456789" not in text
+    assert "1001" in text and "2002" in text and "****6789" in text
+    # the payer's check account stays masked (the city's own 000123456789 is not it)
+    assert re.search(r"(?<!\d)123456789", text) is None
     assert "$100 bills" in text and "Pennies" in text
+    # where the bag goes (RULES.md section 14), and the lines the preparer and verifier sign
+    assert "Bank Riverbend Community Bank" in text
+    assert "Routing number 121042882" in text and "Account number 000123456789" in text
+    assert "Prepared by" in text and "Verified by" in text and "Page 1 of 1" in text
 
 
 def _run_cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -157,7 +164,9 @@ def test_cli_exports_and_reports(
         db_path, "report", "z", "--date", "2026-11-26", "--out", str(pdf), "--user", "lead"
     )
     assert result.returncode == 0, result.stderr
-    assert "Z report (day close)" in pdf_text(pdf)
+    z_text = pdf_text(pdf)
+    assert "Z report 0001 (day close)" in z_text and "Z number W01 Z 0001" in z_text
+    assert "By revenue code" not in z_text and "By cashier" not in z_text  # not the daily again
     # The rest in-process (same entry point, without paying for another interpreter).
     from cashdesk.cli import main
 

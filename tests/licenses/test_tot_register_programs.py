@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -160,7 +161,11 @@ def test_register_csv(desk: Cashdesk, issued_day: list[str], tmp_path: Path) -> 
 
 
 def test_register_pdf(
-    desk: Cashdesk, issued_day: list[str], tmp_path: Path, pdf_text: PdfText
+    desk: Cashdesk,
+    issued_day: list[str],
+    tmp_path: Path,
+    pdf_text: PdfText,
+    pdf_fits: Callable[..., list[str]],
 ) -> None:
     lead = desk.auth.sign_in("lead", "riverbend1")
     out = tmp_path / "register.pdf"
@@ -180,9 +185,43 @@ def test_register_pdf(
         "T30000",
         # totals leave out the voided renewal: 38.10 + 30.00 fees, 15.00 penalty, 4.00 state
         "Totals 2 licenses",
-        "68.10 15.00 4.00 87.10",
+        "$68.10 $15.00 $4.00 $87.10",
+        "workstation W01",
+        "Page 1 of 1",
+        "Prepared by",
+        "Verified by",
     ):
         assert expected in text, expected
+    assert pdf_fits(out, side=0.5 * 72 - 1) == []
+
+
+def test_a_register_of_one_entry_says_so(tmp_path: Path, pdf_text: PdfText) -> None:
+    from cashdesk.domain.money import Money
+    from cashdesk.reports.license_register import RegisterEntry, register_pdf
+
+    day = dt.date(2026, 11, 26)
+    entry = RegisterEntry(
+        business_date=day,
+        license_no="BL-10000",
+        kind="business",
+        action="renewal",
+        holder="Åsa Łukasiewicz-Ørsted de la Peña y Gómez Holdings International, Inc.",
+        license_class="B",
+        term_start=day,
+        term_end=dt.date(2027, 11, 25),
+        tag_no="",
+        received_via="counter",
+        receipt_number="W01-000001",
+        status="posted",
+        fee=Money(cents=354000),
+        penalty=Money(cents=0),
+        state_fee=Money(cents=400),
+        total=Money(cents=354400),
+    )
+    pdf = register_pdf([entry], city="City of Riverbend", start=day, end=day, printed="now")
+    text = pdf_text(pdf)
+    assert "1 entry ·" in text and "1 entries" not in text and "Totals 1 license " in text
+    assert "$3,540.00" in text and "$3,544.00" in text and "3540.00" not in text.replace("$3,", "")
 
 
 def test_register_permissions_and_arguments(

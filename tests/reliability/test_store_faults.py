@@ -56,8 +56,8 @@ def big_sale(desk: Cashdesk, n: int) -> ReceiptDraft:
     catalog = desk.catalog.catalog()
     desk.catalog.gl_accounts()  # read once and kept, as on a counter that has taken payments
     draft = ReceiptDraft(payer=f"Payer {n} " + "x" * 100)
-    for i in range(12):
-        draft.add_line(catalog.line("MISC", amount=Money(cents=100 + i), description="y" * 100))
+    for i in range(12):  # 97: the longest description MISC leaves room for
+        draft.add_line(catalog.line("MISC", amount=Money(cents=100 + i), description="y" * 97))
     draft.add_tender(T.cash(Money(cents=draft.total.cents + 50)))
     return draft
 

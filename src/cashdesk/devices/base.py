@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cashdesk.devices.document import ReceiptDocument
+from cashdesk.devices.endorsement import Endorsement
 from cashdesk.errors import DeviceError
 
 log = logging.getLogger(__name__)
@@ -16,6 +17,10 @@ log = logging.getLogger(__name__)
 
 class PrinterError(DeviceError):
     pass
+
+
+class NoSlipStation(PrinterError):
+    """The printer cannot endorse: the check is to be stamped by hand."""
 
 
 class DrawerError(DeviceError):
@@ -39,10 +44,18 @@ class DeviceStatus:
 
 class ReceiptPrinter(abc.ABC):
     name = "Receipt printer"
+    slip_station = False  # an Epson TM-H6000-class printer endorses checks on its slip station
 
     @abc.abstractmethod
     def print_receipt(self, document: ReceiptDocument, *, job_id: str) -> None:
         """Print the document; raise PrinterError with an actionable message on failure."""
+
+    def endorse(self, endorsement: Endorsement, *, job_id: str) -> None:
+        """Print the endorsement on the back of the check in the slip station."""
+        raise NoSlipStation(
+            f"This printer has no slip station: endorse the check of receipt "
+            f"{endorsement.receipt_number} with the department's stamp."
+        )
 
     @abc.abstractmethod
     def status(self) -> DeviceStatus: ...
@@ -82,6 +95,7 @@ class CheckReader(abc.ABC):
 
 class CustomerDisplay(abc.ABC):
     name = "Customer display"
+    width = 20  # characters per line: 20 on a 2x20 pole display, 40 on a 2x40 one
 
     @abc.abstractmethod
     def show(self, top: str, bottom: str) -> None:

@@ -8,12 +8,15 @@ and card numbers is done before a document exists, so no renderer can leak them.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import textwrap
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 RECEIPT_WIDTH = 42  # Font A on an 80 mm printer (TM-T88V): 42 columns
+LABEL_INDENT = "  "  # a value too long to stand beside its label goes under it, indented
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,6 +42,44 @@ class ReceiptDocument:
     footer: tuple[str, ...] = ()
     copy_label: str = ""  # "REPRINT" / "DUPLICATE" / "VOID"
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def map_text(doc: ReceiptDocument, convert: Callable[[str], str]) -> ReceiptDocument:
+    """``doc`` with ``convert`` applied to every string it carries (a printer's code page
+    reduction, the removal of control characters) before it is laid out, so the layout
+    measures the text that is really printed."""
+    changes: dict[str, object] = {}
+    for f in dataclasses.fields(doc):
+        value = getattr(doc, f.name)
+        if isinstance(value, str):
+            changes[f.name] = convert(value)
+        elif isinstance(value, tuple):
+            changes[f.name] = tuple(
+                convert(v)
+                if isinstance(v, str)
+                else DocumentLine(
+                    description=convert(v.description),
+                    amount=convert(v.amount),
+                    reference=convert(v.reference),
+                )
+                for v in value
+            )
+    return dataclasses.replace(doc, **changes)  # type: ignore[arg-type]
+
+
+def clean(text: str) -> str:
+    """NFC text without control or format characters: a tab, a newline or an escape byte
+    in a payer's name becomes a space and can never reach a printer as a command."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFC", text):
+        category = unicodedata.category(ch)
+        if category == "Cc" or category in ("Zl", "Zp"):
+            out.append(" ")
+        elif category in ("Cf", "Cs", "Co", "Cn"):
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def display_width(text: str) -> int:
@@ -77,10 +118,20 @@ def _wrap(text: str, width: int, indent: str = "") -> list[str]:
     )
 
 
-def _centre(text: str, width: int) -> str:
-    text = _fit(text, width)
-    pad = (width - display_width(text)) // 2
-    return " " * pad + text
+def _labelled(label: str, value: str, width: int) -> list[str]:
+    """A label with its value on one line when both fit; else the label alone and the value
+    wrapped on word boundaries under it, so a long name never runs over its label."""
+    value = unicodedata.normalize("NFC", value).strip()
+    if display_width(label) + 1 + display_width(value) <= width:
+        return [_two_columns(label, value, width)]
+    return [label, *_wrap(value, width, LABEL_INDENT)]
+
+
+def _centre(text: str, width: int) -> list[str]:
+    """A heading centred; one too long for a line wraps (each part centred)."""
+    return [
+        " " * ((width - display_width(part)) // 2) + part for part in _wrap(text, width) or [""]
+    ]
 
 
 class Style(enum.Enum):
@@ -102,19 +153,30 @@ class LaidOutLine:
 def layout(doc: ReceiptDocument, width: int = RECEIPT_WIDTH) -> list[LaidOutLine]:
     """The receipt as fitted lines: the one layout every renderer draws, so the preview, the
     thermal print and the PDF never disagree on what a receipt says."""
+    doc = map_text(doc, clean)
     rule = LaidOutLine("-" * width, Style.RULE)
     out: list[LaidOutLine] = []
     if doc.copy_label:
-        out.append(LaidOutLine(_centre(f"*** {doc.copy_label} ***", width), Style.LABEL))
+        # Printed at double width when it fits half the columns (REPRINT, VOID); a longer
+        # one ("TRAINING — NOT A RECEIPT") stays whole on one bold line rather than break.
+        starred = f"*** {doc.copy_label} ***"
+        if display_width(starred) <= width // 2:
+            out += [LaidOutLine(text, Style.LABEL) for text in _centre(starred, width // 2)]
+        else:
+            out += [LaidOutLine(text, Style.BOLD) for text in _centre(starred, width)]
     for i, heading in enumerate(doc.header):
-        out.append(LaidOutLine(_centre(heading, width), Style.TITLE if i == 0 else Style.PLAIN))
+        style = Style.TITLE if i == 0 else Style.PLAIN
+        out += [LaidOutLine(text, style) for text in _centre(heading, width)]
     out.append(rule)
-    out.append(LaidOutLine(_two_columns("Receipt", doc.receipt_number, width)))
-    out.append(LaidOutLine(_two_columns("Date", doc.printed_time, width)))
-    out.append(LaidOutLine(_two_columns("Cashier", doc.cashier, width)))
-    out.append(LaidOutLine(_two_columns("Workstation", doc.workstation, width)))
-    if doc.payer:
-        out.append(LaidOutLine(_two_columns("Received from", doc.payer, width)))
+    for label, value in (
+        ("Receipt", doc.receipt_number),
+        ("Date", doc.printed_time),
+        ("Cashier", doc.cashier),
+        ("Workstation", doc.workstation),
+        ("Received from", doc.payer),
+    ):
+        if value.strip():
+            out += [LaidOutLine(text) for text in _labelled(label, value, width)]
     out.append(rule)
     for line in doc.lines:
         out += [LaidOutLine(text) for text in _item(line.description, line.amount, width)]
@@ -129,7 +191,7 @@ def layout(doc: ReceiptDocument, width: int = RECEIPT_WIDTH) -> list[LaidOutLine
     out.append(LaidOutLine(_two_columns("CHANGE", doc.change, width), Style.BOLD))
     out.append(rule)
     out += [LaidOutLine(text) for note in doc.notes for text in _wrap(note, width)]
-    out += [LaidOutLine(_centre(line, width)) for line in doc.footer]
+    out += [LaidOutLine(text) for line in doc.footer for text in _centre(line, width)]
     return out
 
 

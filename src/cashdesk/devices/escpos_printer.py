@@ -34,7 +34,8 @@ from types import ModuleType
 from typing import Any
 
 from cashdesk.devices.base import DeviceStatus, PrinterError, ReceiptPrinter
-from cashdesk.devices.document import ReceiptDocument, Style, layout
+from cashdesk.devices.document import ReceiptDocument, Style, clean, layout, map_text
+from cashdesk.devices.endorsement import Endorsement, render_endorsement
 from cashdesk.devices.settings import Table
 from cashdesk.devices.worker import PortWorker
 from cashdesk.errors import DeviceError
@@ -115,6 +116,7 @@ class PrinterSettings:
     status_timeout: float = 0.5  # one DLE EOT reply
     wait_seconds: float = 3.0  # how long a payment waits for its receipt
     check_status: bool = True
+    slip_station: bool = False  # a TM-H6000-class printer: checks are endorsed on it
 
     @property
     def readable(self) -> bool:
@@ -173,6 +175,7 @@ def parse_printer(table: Table, transport: str) -> PrinterSettings:
         "status_timeout": table.seconds("status_timeout", 0.5, low=0.05, high=5),
         "wait_seconds": table.seconds("wait_seconds", 3.0, low=0.1, high=30),
         "check_status": table.flag("check_status", True),
+        "slip_station": table.flag("slip_station", False),
     }
     if transport == "network":
         values["host"] = table.text("host")
@@ -193,27 +196,35 @@ def parse_printer(table: Table, transport: str) -> PrinterSettings:
 # -- rendering --------------------------------------------------------------------------------
 
 
+def _encodes(text: str, codec: str) -> bool:
+    try:
+        text.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def printable(text: str, codepage: str) -> str:
-    """``text`` reduced to characters the pinned code page can print: an accent the page
-    lacks loses its accent ("ł" has none to lose and becomes "?"), "…" becomes "."."""
+    """``text`` reduced to what the pinned code page can print, never to "?" where a reader
+    would see a letter: a character the page has stays; one it lacks loses its accent ("é"
+    on a page without it), else is transliterated by anyascii ("Ł" → "L", "–" → "-",
+    "“" → '"', "北京" → "BeiJing"). Control characters become spaces (see ``clean``), so a
+    name can never carry a printer command. The result may be longer than ``text``: lay out
+    the result, not the original."""
+    from anyascii import anyascii
+
     codec = codepage.lower()
     out: list[str] = []
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            ch.encode(codec)
+    for ch in clean(text):
+        if _encodes(ch, codec):
             out.append(ch)
             continue
-        except UnicodeEncodeError:
-            pass
-        if ch == "…":
-            out.append(".")
-            continue
         base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        try:
-            base.encode(codec)
-            out.append(base if len(base) == 1 else "?")
-        except UnicodeEncodeError:
-            out.append("?")
+        if base and _encodes(base, codec):
+            out.append(base)
+            continue
+        ascii_text = anyascii(ch)
+        out.append(ascii_text if _encodes(ascii_text, codec) else "?")
     return "".join(out)
 
 
@@ -234,8 +245,9 @@ def render_receipt(
     width = p.profile.get_columns("a")
     p.hw("INIT")
     p.charcode(codepage)  # after INIT, which resets the printer's page to its default
-    for line in layout(doc, width):
-        text = printable(line.text, codepage)
+    # Reduced to the code page first, then laid out: a transliteration can lengthen a name.
+    for line in layout(map_text(doc, lambda text: printable(text, codepage)), width):
+        text = line.text
         if line.style is Style.LABEL:
             # ESC ! clears bold, so bold goes in the same set() call, after the size.
             p.set(align="center", bold=True, double_width=True, double_height=True)
@@ -356,6 +368,7 @@ class EscposPrinter(ReceiptPrinter):
         self.worker = worker
         self.key = key
         self.name = f"Receipt printer ({settings.profile}, {settings.where})"
+        self.slip_station = settings.slip_station
         self._printer: Any = None  # the python-escpos object; touched only on the worker
         self.last_error: str | None = None
 
@@ -544,6 +557,31 @@ class EscposPrinter(ReceiptPrinter):
             self.last_error = str(err)
             raise
         self.last_error = None
+
+    def endorse(self, endorsement: Endorsement, *, job_id: str) -> None:
+        if not self.slip_station:
+            super().endorse(endorsement, job_id=job_id)
+        s = self.settings
+        data = render_endorsement(endorsement, profile=s.profile, codepage=s.codepage)
+        # The check waits in the slip station for as long as the printer needs; a job older
+        # than the wait is dropped so a check is never endorsed minutes later, unseen.
+        future = self.worker.submit(
+            job_id,
+            lambda: self.job_write(data, "Endorsing the check"),
+            max_age=s.wait_seconds,
+            stale=lambda age: PrinterError(
+                f"The printer was busy for {age:.1f} s; the check of receipt "
+                f"{endorsement.receipt_number} was not endorsed: stamp it by hand."
+            ),
+        )
+        try:
+            future.result(timeout=s.wait_seconds)
+        except TimeoutError:
+            future.cancel()
+            raise PrinterError(
+                f"The slip station did not answer; endorse the check of receipt "
+                f"{endorsement.receipt_number} by hand."
+            ) from None
 
     def status(self) -> DeviceStatus:
         if not self.settings.readable:

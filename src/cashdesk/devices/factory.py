@@ -100,8 +100,9 @@ class _Builder:
         kind, table = self.table("printer")
         if kind == "simulator":
             width = table.integer("width", 42, low=24, high=64)
+            slip_station = table.flag("slip_station", True)
             table.finish()
-            return SimulatedPrinter(width=width)
+            return SimulatedPrinter(width=width, slip_station=slip_station)
         if kind == "none":
             table.finish()
             return NullPrinter()
@@ -183,8 +184,9 @@ class _Builder:
     def display(self) -> CustomerDisplay:
         kind, table = self.table("display")
         if kind == "simulator":
+            width = table.integer("width", 20, low=8, high=40)
             table.finish()
-            return SimulatedDisplay()
+            return SimulatedDisplay(width=width)
         if kind == "none":
             table.finish()
             return NullDisplay()

@@ -1,4 +1,5 @@
-"""A 2x20 customer (pole) display speaking the Epson ESC/POS display command set (DM-D).
+"""A 2x20 or 2x40 (the ``width`` setting) customer (pole) display speaking the Epson ESC/POS
+display command set (DM-D).
 
 ``ESC @`` initialises, ``US C 0`` hides the cursor, ``ESC t n`` picks the code page, ``CLR``
 clears, ``US $ x y`` moves to column x of line y. Each update rewrites both lines in full
@@ -72,6 +73,7 @@ class SerialPoleDisplay(CustomerDisplay):
         self.settings = settings
         self.worker = worker
         self.name = f"Customer display ({settings.url})"
+        self.width = settings.width
         self._port: Any = None
         self._ids = itertools.count(1)
         self.lines = ("", "")

@@ -22,6 +22,7 @@ from cashdesk.devices.base import (
     ReceiptPrinter,
 )
 from cashdesk.devices.document import ReceiptDocument, render_text
+from cashdesk.devices.endorsement import Endorsement, endorsement_text
 
 DISPLAY_WIDTH = 20
 
@@ -29,9 +30,11 @@ DISPLAY_WIDTH = 20
 class SimulatedPrinter(ReceiptPrinter):
     name = "Receipt printer (simulated)"
 
-    def __init__(self, *, width: int = 42) -> None:
+    def __init__(self, *, width: int = 42, slip_station: bool = True) -> None:
         self.width = width
+        self.slip_station = slip_station
         self.printed: list[tuple[str, str]] = []  # (job id, text)
+        self.endorsed: list[tuple[str, str]] = []  # (job id, text on the back of the check)
         self.fail_with: str | None = None
         self._seen_jobs: set[str] = set()
         self._lock = threading.Lock()
@@ -44,6 +47,16 @@ class SimulatedPrinter(ReceiptPrinter):
                 return  # a replayed job: printed already
             self._seen_jobs.add(job_id)
             self.printed.append((job_id, render_text(document, self.width)))
+
+    def endorse(self, endorsement: Endorsement, *, job_id: str) -> None:
+        if not self.slip_station:
+            super().endorse(endorsement, job_id=job_id)
+        with self._lock:
+            if self.fail_with:
+                raise PrinterError(self.fail_with)
+            if any(seen == job_id for seen, _ in self.endorsed):
+                return
+            self.endorsed.append((job_id, endorsement_text(endorsement)))
 
     @property
     def last_text(self) -> str:
@@ -93,11 +106,12 @@ class SimulatedCheckReader(CheckReader):
 class SimulatedDisplay(CustomerDisplay):
     name = "Customer display (simulated)"
 
-    def __init__(self) -> None:
+    def __init__(self, *, width: int = DISPLAY_WIDTH) -> None:
+        self.width = width
         self.lines = ("", "")
 
     def show(self, top: str, bottom: str) -> None:
-        self.lines = (top[:DISPLAY_WIDTH], bottom[:DISPLAY_WIDTH])
+        self.lines = (top[: self.width], bottom[: self.width])
 
     def status(self) -> DeviceStatus:
         return DeviceStatus(self.name, True, "Ready")

@@ -102,6 +102,12 @@ def revenue_code_from_row(row: dict[str, str]) -> RevenueCode:
     )
 
 
+# A receipt line's description and reference as stored (receipt_lines columns): text over
+# these is refused where it is keyed, never cut.
+DESCRIPTION_LIMIT = 120
+REFERENCE_LIMIT = 40
+
+
 class Catalog:
     """The revenue codes a workstation knows, by code."""
 
@@ -163,15 +169,23 @@ class Catalog:
         if rc.needs_description and not description:
             raise ValidationError(f"{rc.code} needs a description of what is received.")
         assert rc.gl_account is not None
-        text = rc.description
-        if description:
-            text = f"{rc.description}: {description}"
-        if alternate and rc.alt_label:
-            text = f"{text} ({rc.alt_label})"
+        prefix = f"{rc.description}: " if description else rc.description
+        suffix = f" ({rc.alt_label})" if alternate and rc.alt_label else ""
+        room = DESCRIPTION_LIMIT - len(prefix) - len(suffix)
+        if len(description) > room:
+            # Never cut: a receipt must say in full what was paid for.
+            raise ValidationError(
+                f"The description is {len(description)} characters; {rc.code} leaves room "
+                f"for at most {room}. Shorten it."
+            )
+        if len(reference) > REFERENCE_LIMIT:
+            raise ValidationError(
+                f"The reference is {len(reference)} characters; at most {REFERENCE_LIMIT} fit."
+            )
         return ChargeLine(
             code=rc.code,
-            description=text[:120],
+            description=f"{prefix}{description}{suffix}",
             amount=amount,
             gl_account=rc.gl_account,
-            reference=reference[:40],
+            reference=reference,
         )

@@ -8,13 +8,18 @@ Field layout, left to right (hardware.md counts the positions right to left):
 
     [⑈ auxiliary on-us ⑈] [EPC] ⑆ routing ⑆ [on-us: account ⑈ serial] [⑇ amount ⑇]
 
-The serial number is, in order of preference: the number between the on-us symbols of the
-auxiliary on-us field (business checks); else a number of 3+ digits right of the rightmost
-on-us symbol (personal checks); else a 3-5 digit number right of the transit field separated
-by a space or dash from the account.
+The serial (check) number is the number between the on-us symbols of the auxiliary on-us
+field (business checks), else the 2-6 digit number right of the rightmost on-us symbol
+(personal checks). Readers put spaces where the check has blank space, so spaces next to a
+symbol mean nothing, and spaces inside the account field are dropped (the account is keyed
+without them) -- but only when the serial number stands in one of those two places.
 
-Anything the parser is not sure of is refused with a :class:`MicrError` asking the cashier to
-re-scan or key the check: a wrong account number taken silently is worse than a second scan.
+An account field holding several numbers and no serial elsewhere is refused: the readers'
+"3-5 digits right of the transit symbol is the serial" guess turns ``⑆011000015⑆ 001045
+12345678⑈`` into a made-up account and ``⑆121000358⑆ 123 456789⑈`` into check 123 of
+account 456789, and either may be a check number or part of the account. Anything the
+parser is not sure of is refused with a :class:`MicrError` asking the cashier to re-scan or
+key the check: a wrong account number taken silently is worse than a second scan.
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ _ROUTING = re.compile(r"[0-9]{9}")
 _AMOUNT_FIELD = re.compile(rf"(?P<on_us>.*){AMOUNT}(?P<digits>[0-9]{{10}}){AMOUNT} *")
 _DIGITS = re.compile(r"[0-9]*")
 _SEPARATORS = re.compile(rf"[ {DASH}]+")
+_AROUND_SYMBOLS = re.compile(rf" *([{TRANSIT}{AMOUNT}{ON_US}]) *")
+_SERIAL_DIGITS = range(2, 7)  # check numbers on personal checks: 2 to 6 digits
 
 
 class MicrError(ValidationError):
@@ -77,6 +84,8 @@ MAGTEK_0002 = ReaderMapping(name="MagTek format 0002", transit="T", on_us="O", a
 UNIFIEDPOS = ReaderMapping(name="UnifiedPOS RawData", transit="t", on_us="o", amount="a", dash="-")
 # Axiohm/CognitiveTPG: the device layer strips the leading status byte and the CR first.
 AXIOHM = ReaderMapping(name="Axiohm/CognitiveTPG", transit=")", on_us="(", amount="&", dash="'")
+# The "TOAD" spelling image-exchange software stores (X9.100-187 style): "!" for a misread.
+TOAD = ReaderMapping(name="TOAD", transit="T", on_us="O", amount="A", dash="D", unreadable="!")
 
 READER_MAPPINGS: dict[str, ReaderMapping] = {
     "magtek-0000": MAGTEK_0000,
@@ -84,6 +93,7 @@ READER_MAPPINGS: dict[str, ReaderMapping] = {
     "magtek-0002": MAGTEK_0002,
     "unifiedpos": UNIFIEDPOS,
     "axiohm": AXIOHM,
+    "toad": TOAD,
 }
 
 
@@ -130,7 +140,7 @@ def read_micr(raw: str, mapping: ReaderMapping) -> MicrLine:
 
 def parse_micr(line: str) -> MicrLine:
     """Parse a MICR line already normalised to the Unicode E-13B symbols."""
-    text = " ".join(line.split())
+    text = _AROUND_SYMBOLS.sub(r"\1", " ".join(line.split()))
     if not text:
         raise _fail("No MICR line was read.")
     if UNREADABLE in text:
@@ -201,14 +211,21 @@ def _read_on_us(on_us: str, *, aux_serial: str | None) -> tuple[str, str | None]
     if len(numbers) != 1:
         raise _fail("The MICR line's account number is missing or ambiguous.")
     groups = _SEPARATORS.split(numbers[0])
+    spaced = len(numbers[0].split(" ")) > 1
 
     serial = aux_serial
     if serial is None and tail:
-        if len(tail) < 3:
-            raise _fail("The MICR line right of the account number is too short for a serial.")
+        # With an auxiliary on-us serial, digits here are a transaction code, not a serial.
+        if len(tail) not in _SERIAL_DIGITS:
+            raise _fail(
+                f"The number right of the account ({len(tail)} digits) is not a check number."
+            )
         serial = tail
-    if serial is None and len(groups) > 1 and 3 <= len(groups[0]) <= 5:
-        serial, groups = groups[0], groups[1:]
+    if serial is None and spaced:
+        raise _fail(
+            "The MICR line's account field holds separate numbers and no check number "
+            "stands after it: which is the account is not certain."
+        )
 
     account = "".join(groups)
     if len(account) not in _ACCOUNT_DIGITS:

@@ -124,6 +124,10 @@ class DepositSlip:
     checks: Money
     total: Money
     sessions: tuple[str, ...]
+    # The account the bag is deposited to (RULES.md section 14), as the bank reads it.
+    bank_name: str = ""
+    routing: str = ""
+    account_number: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +155,8 @@ class DayReport:
     card_batches: Money
     deposits: tuple[DepositSlip, ...]
     journal: tuple[JournalLine, ...]
+    # The close's own number at this workstation (1 for its first closed day), None while open.
+    z_number: int | None = None
 
     @property
     def deposits_total(self) -> Money:

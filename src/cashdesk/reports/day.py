@@ -1,5 +1,11 @@
 """The daily cash report, the X report (mid-day, changes nothing) and the Z report (the
-close), rendered from a ``DayReport``."""
+close), rendered from a ``DayReport``.
+
+The daily report is the full picture. The Z report is the close's own record, numbered per
+workstation (Z 0001, Z 0002, ...): the totals the close fixed -- receipts and their numbers,
+tenders, drawers counted, over/short, deposits, funds -- not the daily report again. The X
+report shows figures so far and no over/short before a drawer is counted. Each ends with the
+lines a supervisor signs."""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from reportlab.platypus import Paragraph
 from cashdesk.domain.drawer import describe
 from cashdesk.domain.money import Money, total
 from cashdesk.reports.data import DayReport, SessionFigures
-from cashdesk.reports.pdf import build, esc, spacer, styles, table
+from cashdesk.reports.pdf import build, esc, signature_block, spacer, styles, table
 
 TITLES = {"daily": "Daily cash report", "X": "X report (mid-day)", "Z": "Z report (day close)"}
 
@@ -28,19 +34,41 @@ def _status_line(report: DayReport) -> str:
     return "PROVISIONAL: the day is not closed; figures may still change."
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _counted(report: DayReport) -> int:
+    return sum(1 for sf in report.sessions if sf.counted)
+
+
 def _summary(report: DayReport) -> list[list[object]]:
     numbers = report.numbers
-    rng = f"{numbers.first} to {numbers.last} ({numbers.count} numbers)" if numbers else "none"
+    rng = "none"
+    if numbers:
+        rng = f"{numbers.first} to {numbers.last} ({_count(numbers.count, 'number')})"
     gaps = "none" if numbers is None or numbers.gapless else ", ".join(numbers.gaps)
-    return [
+    rows: list[list[object]] = []
+    if report.kind == "Z" and report.z_number is not None:
+        rows.append(["Z number", f"{report.workstation} Z {report.z_number:04d}", ""])
+    rows += [
         ["Receipts posted", str(report.receipts), str(report.receipts_total)],
         ["Receipts voided", str(report.voided), str(report.voided_total)],
         ["Receipt numbers", rng, ""],
         ["Gaps in the numbers", gaps, ""],
-        ["Over / short (counted drawers)", describe(report.over_short), str(report.over_short)],
-        ["Card batches (counted drawers)", "", str(report.card_batches)],
-        ["Deposits", str(len(report.deposits)), str(report.deposits_total)],
     ]
+    counted = _counted(report)
+    if counted:
+        drawers = f"{counted} of {len(report.sessions)} drawers counted"
+        rows += [
+            ["Over / short", f"{describe(report.over_short)} ({drawers})", str(report.over_short)],
+            ["Card batches (counted drawers)", "", str(report.card_batches)],
+        ]
+    else:
+        # No drawer is counted yet: an "even $0.00" would be a figure nobody measured.
+        rows.append(["Over / short", "no drawer counted yet", ""])
+    rows.append(["Deposits", str(len(report.deposits)), str(report.deposits_total)])
+    return rows
 
 
 def _session_rows(sessions: tuple[SessionFigures, ...]) -> list[list[object]]:
@@ -95,9 +123,32 @@ def _variance_rows(sessions: tuple[SessionFigures, ...]) -> list[list[object]]:
     return rows
 
 
+def _voids(report: DayReport) -> list[Any]:
+    st = styles()
+    story: list[Any] = [Paragraph("Voids", st["h2"])]
+    if report.voids:
+        story.append(
+            table(
+                ["Receipt", "Cashier", "Payer", "Amount", "Voided by (approved)", "At", "Reason"],
+                [
+                    [v.number, v.cashier, v.payer, str(v.total), v.voided_by, v.voided_at, v.reason]
+                    for v in report.voids
+                ],
+                widths=[0.95, 1.1, 1.1, 0.7, 1.2, 0.45, 1.8],
+                numeric=[3],
+            )
+        )
+    else:
+        story.append(Paragraph("No receipt was voided.", st["body"]))
+    return story
+
+
 def render_day_report(report: DayReport, path: Path) -> Path:
     st = styles()
     title = TITLES[report.kind]
+    if report.kind == "Z" and report.z_number is not None:
+        title = f"Z report {report.z_number:04d} (day close)"
+    z = report.kind == "Z"
     story: list[Any] = [
         Paragraph(esc(report.city), st["subtitle"]),
         Paragraph(esc(f"{title} · {report.business_date:%A %Y-%m-%d}"), st["title"]),
@@ -124,21 +175,31 @@ def render_day_report(report: DayReport, path: Path) -> Path:
         )
     )
 
-    story += [Paragraph("By cashier", st["h2"])]
-    cashier_rows: list[list[object]] = []
-    for c in report.by_cashier:
-        amounts = {t.kind: t.amount for t in c.tenders}
-        cashier_rows.append(
-            [c.cashier, c.receipts, c.voided, *(str(a) for a in amounts.values()), str(c.total)]
+    if not z:
+        story += [Paragraph("By cashier", st["h2"])]
+        cashier_rows: list[list[object]] = []
+        for c in report.by_cashier:
+            amounts = {t.kind: t.amount for t in c.tenders}
+            cashier_rows.append(
+                [c.cashier, c.receipts, c.voided, *(str(a) for a in amounts.values()), str(c.total)]
+            )
+        story.append(
+            table(
+                [
+                    "Cashier",
+                    "Receipts",
+                    "Voided",
+                    "Cash",
+                    "Checks",
+                    "Money orders",
+                    "Card",
+                    "Total",
+                ],
+                cashier_rows,
+                widths=[1.6, 0.65, 0.6, 0.9, 0.85, 0.95, 0.8, 0.95],
+                numeric=[1, 2, 3, 4, 5, 6, 7],
+            )
         )
-    story.append(
-        table(
-            ["Cashier", "Receipts", "Voided", "Cash", "Checks", "Money orders", "Card", "Total"],
-            cashier_rows,
-            widths=[1.6, 0.65, 0.6, 0.9, 0.85, 0.95, 0.8, 0.95],
-            numeric=[1, 2, 3, 4, 5, 6, 7],
-        )
-    )
 
     story += [Paragraph("Drawers", st["h2"])]
     story.append(
@@ -171,7 +232,7 @@ def render_day_report(report: DayReport, path: Path) -> Path:
             )
         )
 
-    if report.kind != "X":
+    if report.kind == "daily":
         story += [Paragraph("By revenue code", st["h2"])]
         code_rows: list[list[object]] = [
             [c.code, c.description, c.gl_account, c.fund, c.lines, str(c.amount)]
@@ -194,21 +255,8 @@ def render_day_report(report: DayReport, path: Path) -> Path:
         table(["Fund", "Amount"], fund_rows, widths=[1.5, 1.5], numeric=[1], total_row=True)
     )
 
-    story += [Paragraph("Voids", st["h2"])]
-    if report.voids:
-        story.append(
-            table(
-                ["Receipt", "Cashier", "Payer", "Amount", "Voided by (approved)", "At", "Reason"],
-                [
-                    [v.number, v.cashier, v.payer, str(v.total), v.voided_by, v.voided_at, v.reason]
-                    for v in report.voids
-                ],
-                widths=[0.95, 1.1, 1.1, 0.7, 1.2, 0.45, 1.8],
-                numeric=[3],
-            )
-        )
-    else:
-        story.append(Paragraph("No receipt was voided.", st["body"]))
+    if not z:  # the Z report's summary holds the voids' count and total
+        story += _voids(report)
 
     if report.deposits:
         story += [Paragraph("Deposits", st["h2"])]
@@ -231,7 +279,7 @@ def render_day_report(report: DayReport, path: Path) -> Path:
             )
         )
 
-    if report.kind != "X" and report.journal:
+    if report.kind == "daily" and report.journal:
         label = "Journal entry" if report.closed else "Journal entry (provisional)"
         story += [Paragraph(label, st["h2"])]
         journal_rows: list[list[object]] = [
@@ -255,5 +303,9 @@ def render_day_report(report: DayReport, path: Path) -> Path:
                 total_row=True,
             )
         )
-    footer = f"{report.city} · {title} · {report.workstation} · {report.business_date}"
+    story.append(signature_block("Prepared by", "Verified by"))
+    footer = (
+        f"{report.city} · {title} · workstation {report.workstation} · "
+        f"{report.business_date:%Y-%m-%d} · printed {report.generated_at}"
+    )
     return build(path, story, title=f"{title} {report.business_date}", footer=footer)

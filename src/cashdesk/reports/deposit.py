@@ -9,7 +9,7 @@ from typing import Any
 from reportlab.platypus import Paragraph
 
 from cashdesk.reports.data import DepositSlip
-from cashdesk.reports.pdf import build, esc, spacer, styles, table
+from cashdesk.reports.pdf import build, esc, signature_block, spacer, styles, table
 
 
 def render_deposit_slip(slip: DepositSlip, path: Path) -> Path:
@@ -26,6 +26,18 @@ def render_deposit_slip(slip: DepositSlip, path: Path) -> Path:
                 f"prepared by {slip.prepared_by} at {slip.prepared_at}"
             ),
             st["body"],
+        ),
+        spacer(),
+        table(
+            ["Deposit to", ""],
+            [
+                ["Bank", slip.bank_name],
+                ["Account holder", slip.account_name],
+                ["Routing number", slip.routing],
+                ["Account number", slip.account_number],
+                ["Bag number", slip.bag_number],
+            ],
+            widths=[1.6, 3.0],
         ),
         spacer(),
         table(
@@ -80,10 +92,10 @@ def render_deposit_slip(slip: DepositSlip, path: Path) -> Path:
         ),
         Paragraph("Drawers in this bag", st["h2"]),
         *[Paragraph(esc(label), st["body"]) for label in slip.sessions],
-        spacer(18),
-        Paragraph(
-            "Prepared by ______________________    Verified by ______________________", st["body"]
-        ),
+        signature_block("Prepared by", "Verified by"),
     ]
-    footer = f"{slip.account_name} · bag {slip.bag_number} · {slip.business_date}"
+    footer = (
+        f"Deposit to {slip.bank_name} {slip.account_number} · bag {slip.bag_number} · "
+        f"workstation {slip.workstation} · {slip.business_date}"
+    )
     return build(path, story, title=f"Deposit slip {slip.bag_number}", footer=footer)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.colors import Color, black
@@ -35,6 +36,16 @@ def register_fonts() -> None:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Signature:
+    """Who authorises the certificate ([certificates] in the workstation config); ``image``:
+    a scan of the signature (PNG/JPEG) printed above the line, else the line is left to sign."""
+
+    name: str = ""
+    title: str = ""
+    image: Path | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Certificate:
     """What a certificate shows; ``fields`` are (label, value) rows in order."""
 
@@ -44,6 +55,7 @@ class Certificate:
     holder: str
     fields: tuple[tuple[str, str], ...]
     footer: str = ""
+    signature: Signature = Signature()
 
 
 def _fit(canvas: Canvas, text: str, font: str, size: float, width: float) -> float:
@@ -95,6 +107,30 @@ def _draw_qr(c: Canvas, value: str, *, x: float, y: float, size: float) -> None:
     c.setFillColor(black)
     c.drawPath(path, stroke=0, fill=1)
     c.restoreState()
+
+
+def _draw_signature(c: Canvas, cert: Certificate, *, x: float, y: float, width: float) -> None:
+    """The authorising signature: the configured image above a line, the signatory's name
+    and title under it (a blank line to sign by hand when no image is configured)."""
+    sig = cert.signature
+    if sig.image is not None:
+        from reportlab.lib.utils import ImageReader
+
+        image = ImageReader(str(sig.image))
+        w, h = image.getSize()
+        scale = min(width / w, 0.8 * inch / h)
+        c.drawImage(image, x, y + 2, w * scale, h * scale, mask="auto")
+    c.setStrokeColor(black)
+    c.setLineWidth(0.8)
+    c.line(x, y, x + width, y)
+    c.setFillColor(black)
+    name = sig.name or "Authorised signature"
+    c.setFont(FONT_BOLD, _fit(c, name, FONT_BOLD, 10, width))
+    c.drawString(x, y - 0.2 * inch, name)
+    if sig.title:
+        title = f"{sig.title}, {cert.city}"
+        c.setFont(FONT, _fit(c, title, FONT, 9, width))
+        c.drawString(x, y - 0.37 * inch, title)
 
 
 def render_certificate(cert: Certificate) -> bytes:
@@ -166,9 +202,11 @@ def render_certificate(cert: Certificate) -> bytes:
     c.setFont(FONT, 8)
     c.drawCentredString(qr_x + qr_size / 2, qr_y - 0.05 * inch, cert.license_no)
 
+    _draw_signature(c, cert, x=margin + 0.5 * inch, y=margin + 0.75 * inch, width=3.2 * inch)
+
     if cert.footer:
         c.setFont(FONT, 9)
-        footer_y = margin + 1.4 * inch
+        footer_y = margin + 2.0 * inch
         for part in _wrap(c, cert.footer, FONT, 9, qr_x - margin - 0.9 * inch):
             c.drawString(margin + 0.5 * inch, footer_y, part)
             footer_y -= 0.17 * inch

@@ -1,8 +1,9 @@
 """The license register: licenses issued, renewed or re-tagged in a date range, with fees.
 
-Two outputs from the same rows: a landscape PDF (reportlab platypus, DejaVu fonts) for the
-binder, and a CSV (amounts as plain "1234.50") for the spreadsheet. A license paid on a receipt
-that was later voided is listed with status "voided" and left out of the totals.
+Two outputs from the same rows: a landscape PDF (reportlab platypus, DejaVu fonts; money as
+"$3,540.00", Page N of M, the lines the preparer and verifier sign) for the binder, and a CSV
+(amounts as plain "1234.50") for the spreadsheet. A license paid on a receipt that was later
+voided is listed with status "voided" and left out of the totals.
 """
 
 from __future__ import annotations
@@ -12,17 +13,15 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape, letter
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from cashdesk.domain.calendar import long_date
 from cashdesk.domain.money import Money, total
-from cashdesk.reports.license_certificate import FONT, FONT_BOLD, register_fonts
+from cashdesk.reports.pdf import build_bytes, esc, signature_block, styles
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,96 +96,83 @@ def register_csv(entries: Sequence[RegisterEntry]) -> str:
     return out.getvalue()
 
 
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def register_pdf(
-    entries: Sequence[RegisterEntry], *, city: str, start: date, end: date, printed: str
+    entries: Sequence[RegisterEntry],
+    *,
+    city: str,
+    start: date,
+    end: date,
+    printed: str,
+    workstation: str = "",
 ) -> bytes:
     """The register as PDF bytes; ``printed`` is the local time the report was run."""
-    register_fonts()
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=landscape(letter),
-        leftMargin=0.5 * inch,
-        rightMargin=0.5 * inch,
-        topMargin=0.5 * inch,
-        bottomMargin=0.5 * inch,
-        title=f"License register {start.isoformat()} to {end.isoformat()}",
-        author=city,
-        invariant=True,
-    )
-    title = ParagraphStyle("title", fontName=FONT_BOLD, fontSize=15, leading=19)
-    sub = ParagraphStyle("sub", fontName=FONT, fontSize=9, leading=12)
-    cell = ParagraphStyle("cell", fontName=FONT, fontSize=7.5, leading=9)
+    st = styles()
+    cell = st["cell"]
+    num = st["num"]
 
+    def head(text: str, right: bool = False) -> Paragraph:
+        return Paragraph(f"<b>{esc(text)}</b>", num if right else cell)
+
+    money_columns = ("Fee", "Penalty", "State fee", "Total")
     header: list[object] = [
-        "Date",
-        "License",
-        "Action",
-        "Holder",
-        "Class",
-        "Term",
-        "Tag",
-        "Via",
-        "Receipt",
-        "Fee",
-        "Penalty",
-        "State fee",
-        "Total",
-    ]
-    rows: list[list[object]] = [list(header)]
+        head(h)
+        for h in ("Date", "License", "Action", "Holder", "Class", "Term", "Tag", "Via", "Receipt")
+    ] + [head(h, right=True) for h in money_columns]
+    rows: list[list[object]] = [header]
     for e in entries:
         receipt = e.receipt_number or "-"
         if e.status == "voided":
             receipt += " VOID"
         rows.append(
             [
-                e.business_date.isoformat(),
-                e.license_no,
-                f"{e.kind} {e.action}",
-                Paragraph(escape(e.holder), cell),
-                e.license_class,
-                f"{e.term_start.isoformat()}\nto {e.term_end.isoformat()}",
-                e.tag_no,
-                e.received_via,
-                receipt,
-                e.fee.plain(),
-                e.penalty.plain(),
-                e.state_fee.plain(),
-                e.total.plain(),
+                Paragraph(esc(e.business_date.isoformat()), cell),
+                Paragraph(esc(e.license_no), cell),
+                Paragraph(esc(f"{e.kind} {e.action}"), cell),
+                Paragraph(esc(e.holder), cell),
+                Paragraph(esc(e.license_class), cell),
+                Paragraph(f"{e.term_start.isoformat()}<br/>to {e.term_end.isoformat()}", cell),
+                Paragraph(esc(e.tag_no), cell),
+                Paragraph(esc(e.received_via), cell),
+                Paragraph(esc(receipt), cell),
+                *(Paragraph(str(m), num) for m in (e.fee, e.penalty, e.state_fee, e.total)),
             ]
         )
     counted = [e for e in entries if e.counts]
     rows.append(
         [
-            "Totals",
-            f"{len(counted)} licenses",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            total(e.fee for e in counted).plain(),
-            total(e.penalty for e in counted).plain(),
-            total(e.state_fee for e in counted).plain(),
-            total(e.total for e in counted).plain(),
+            Paragraph("<b>Totals</b>", cell),
+            Paragraph(f"<b>{_plural(len(counted), 'license', 'licenses')}</b>", cell),
+            *([""] * 7),
+            *(
+                Paragraph(f"<b>{total(amounts)}</b>", num)
+                for amounts in (
+                    [e.fee for e in counted],
+                    [e.penalty for e in counted],
+                    [e.state_fee for e in counted],
+                    [e.total for e in counted],
+                )
+            ),
         ]
     )
-    # Inches; 9.85 in all, inside the 10 in between the landscape margins.
-    widths = [0.7, 0.95, 1.0, 1.6, 0.4, 0.85, 0.55, 0.5, 0.95, 0.6, 0.55, 0.55, 0.65]
-    table = Table(rows, colWidths=[w * inch for w in widths], repeatRows=1)
+    # Inches; 10.0 in all, the text width between the landscape margins.
+    widths = [0.72, 0.9, 0.9, 1.46, 0.4, 0.9, 0.5, 0.5, 0.82, 0.8, 0.65, 0.6, 0.85]
+    widths[-1] = 10.0 - sum(widths[:-1])
+    table = Table(rows, colWidths=[w * inch for w in widths], repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), FONT, 7.5),
-                ("FONT", (0, 0), (-1, 0), FONT_BOLD, 7.5),
-                ("FONT", (0, -1), (-1, -1), FONT_BOLD, 7.5),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.85, 0.89, 0.94)),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
                 ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black),
-                ("ALIGN", (9, 0), (-1, -1), "RIGHT"),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                 (
                     "ROWBACKGROUNDS",
                     (0, 1),
@@ -196,15 +182,27 @@ def register_pdf(
             ]
         )
     )
+    where = f" · workstation {workstation}" if workstation else ""
     story = [
-        Paragraph(f"{escape(city)} — License register", title),
+        Paragraph(f"{esc(city)} — License register", st["title"]),
         Paragraph(
             f"Licenses issued {long_date(start)} to {long_date(end)} · "
-            f"{len(entries)} entries · printed {printed}",
-            sub,
+            f"{_plural(len(entries), 'entry', 'entries')}{esc(where)} · printed {esc(printed)}",
+            st["subtitle"],
         ),
         Spacer(1, 0.15 * inch),
         table,
+        signature_block("Prepared by", "Verified by"),
     ]
-    doc.build(story)
-    return out.getvalue()
+    footer = (
+        f"{city} · License register {start.isoformat()} to {end.isoformat()}{where} · "
+        f"printed {printed}"
+    )
+    return build_bytes(
+        story,
+        title=f"License register {start.isoformat()} to {end.isoformat()}",
+        footer=footer,
+        pagesize=landscape(letter),
+        margin=0.5 * inch,
+        author=city,
+    )

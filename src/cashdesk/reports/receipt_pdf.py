@@ -1,8 +1,9 @@
 """A receipt as a PDF (email, archive, a workstation with no printer), from the same laid-out
 lines the thermal printer and the on-screen preview use, so all three say the same thing.
 
-The text is set in the shipped DejaVu Sans Mono (embedded), which has every accented letter
-a payer's name may carry; reportlab's built-in fonts would drop them.
+The text is set in the shipped Noto Sans Mono (embedded, SIL OFL), which has every letter of
+Latin Extended Additional, Vietnamese included ("Nguyễn"); DejaVu Sans Mono lacks 46 of them
+and reportlab's built-in fonts would drop every accent.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from cashdesk.resources import fonts_dir
 
 MONO = "CashdeskMono"
 MONO_BOLD = "CashdeskMono-Bold"
+MONO_FILE = "NotoSansMono-Regular.ttf"
+MONO_BOLD_FILE = "NotoSansMono-Bold.ttf"
 FONT_SIZE = 8.5
 LEADING = 11.0
 MARGIN_MM = 5.0
@@ -33,8 +36,8 @@ def _register_fonts() -> None:
         from reportlab.pdfbase.ttfonts import TTFont
 
         folder = fonts_dir()
-        pdfmetrics.registerFont(TTFont(MONO, str(folder / "DejaVuSansMono.ttf")))
-        pdfmetrics.registerFont(TTFont(MONO_BOLD, str(folder / "DejaVuSansMono-Bold.ttf")))
+        pdfmetrics.registerFont(TTFont(MONO, str(folder / MONO_FILE)))
+        pdfmetrics.registerFont(TTFont(MONO_BOLD, str(folder / MONO_BOLD_FILE)))
         _fonts_ready = True
 
 

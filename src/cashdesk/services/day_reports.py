@@ -338,6 +338,9 @@ def deposit_slip(ctx: ServiceContext, s: Session, row: DepositRow) -> DepositSli
         checks=Money(cents=row.checks_cents),
         total=Money(cents=row.total_cents),
         sessions=tuple(labels),
+        bank_name=ctx.config.bank.name,
+        routing=ctx.config.bank.routing,
+        account_number=ctx.config.bank.account,
     )
 
 
@@ -500,6 +503,16 @@ class DayReportService:
             journal = stored_journal(s, closed.journal_entry_id)
         else:
             journal = build_day_journal(self.ctx, s, day, charge_lines(posted)).lines
+        z_number = None
+        if closed is not None:
+            z_number = s.scalar(
+                select(func.count())
+                .select_from(BusinessDayRow)
+                .where(
+                    BusinessDayRow.workstation_id == ws,
+                    BusinessDayRow.closed_at <= closed.closed_at,
+                )
+            )
         card_batches = Money.zero()
         for row in sessions_of_day(s, ws, day):
             count = current_count(s, row.id)
@@ -544,6 +557,7 @@ class DayReportService:
             card_batches=card_batches,
             deposits=tuple(self._deposits(s, day)),
             journal=journal,
+            z_number=z_number,
         )
 
     def _session(

@@ -9,6 +9,8 @@
 - :meth:`DeviceService.no_sale`: open the drawer without a payment, with a reason (audited).
 - the customer display: a line's amount, the total due, the change.
 - :meth:`DeviceService.receipt_pdf`: any visible receipt as a PDF.
+- :func:`check_endorsements` / :func:`endorse_checks`: after a payment, the back of each
+  check and money order, printed on the slip station (or a notice to stamp it by hand).
 
 Drawer sensor events (opened, closed, did not open, left open) are re-emitted on the event bus
 as ``events.DRAWER_STATUS`` with ``kind`` and ``message``.
@@ -17,12 +19,14 @@ as ``events.DRAWER_STATUS`` with ``kind`` and ``message``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from cashdesk import events
+from cashdesk.config import Config
 from cashdesk.devices.base import (
     CashDrawer,
     CheckReader,
@@ -31,9 +35,11 @@ from cashdesk.devices.base import (
     ReceiptPrinter,
 )
 from cashdesk.devices.document import DocumentLine, ReceiptDocument
+from cashdesk.devices.endorsement import Endorsement
 from cashdesk.domain.micr import parse_micr
 from cashdesk.domain.money import Money
 from cashdesk.domain.roles import Operator, Permission, may
+from cashdesk.domain.tender import Tender, TenderKind
 from cashdesk.errors import DeviceError, NotFound, PermissionDenied, StateError, ValidationError
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.documents import receipt_document
@@ -226,8 +232,10 @@ class DeviceService:
         self.ctx.devices.display.show("", "")
 
     def _show(self, top_left: str, top_right: str, bottom_left: str, bottom_right: str) -> None:
-        self.ctx.devices.display.show(
-            pole_line(top_left, top_right), pole_line(bottom_left, bottom_right)
+        display = self.ctx.devices.display
+        display.show(
+            pole_line(top_left, top_right, display.width),
+            pole_line(bottom_left, bottom_right, display.width),
         )
 
 
@@ -239,3 +247,62 @@ def pole_line(left: str, right: str, width: int = POLE_WIDTH) -> str:
     room = width - len(right) - (1 if right and left else 0)
     left = left[: max(room, 0)]
     return (left + " " * (width - len(left) - len(right)) + right)[:width].rstrip()
+
+
+# -- check endorsement ----------------------------------------------------------------------
+ENDORSED_KINDS = (TenderKind.CHECK, TenderKind.MONEY_ORDER)
+
+
+def check_endorsements(
+    config: Config,
+    *,
+    receipt_number: str,
+    business_date: str,
+    tenders: Sequence[Tender],
+    categories: Iterable[str],
+) -> list[Endorsement]:
+    """What to print on the back of each check and money order of a receipt. The department
+    line is the one configured for the receipt's revenue category ([endorsement] in the
+    workstation config); a receipt paying several categories gets the default line."""
+    found = set(categories)
+    category = found.pop() if len(found) == 1 else "default"
+    department = config.endorsement_text(category)
+    out: list[Endorsement] = []
+    for tender in tenders:
+        if tender.kind not in ENDORSED_KINDS:
+            continue
+        number = tender.check_number or tender.reference
+        what = tender.kind.label + (f" {number}" if number else "")
+        out.append(
+            Endorsement(
+                department=department,
+                bank=config.bank.name,
+                account=config.bank.account,
+                receipt_number=receipt_number,
+                business_date=business_date,
+                instrument=f"{what} {tender.amount}",
+            )
+        )
+    return out
+
+
+def endorse_checks(
+    printer: ReceiptPrinter, endorsements: Sequence[Endorsement], *, receipt_id: str
+) -> list[str]:
+    """Endorse each instrument on the slip station, after the payment is committed; what the
+    cashier must do by hand instead (no slip station, a failure) comes back as notices."""
+    if not endorsements:
+        return []
+    if not printer.slip_station:
+        return [
+            f"This printer has no slip station: stamp the endorsement on the back of "
+            f"{len(endorsements)} check(s) of receipt {endorsements[0].receipt_number}."
+        ]
+    notices: list[str] = []
+    for i, endorsement in enumerate(endorsements, start=1):
+        try:
+            printer.endorse(endorsement, job_id=f"endorse:{receipt_id}:{i}")
+        except DeviceError as err:
+            log.warning("endorsement of receipt %s failed: %s", endorsement.receipt_number, err)
+            notices.append(f"{endorsement.instrument} was not endorsed ({err}): stamp it.")
+    return notices

@@ -29,7 +29,7 @@ from cashdesk.errors import DeviceError, NotFound, PermissionDenied, StateError,
 from cashdesk.services.approvals import Approval, OverrideAction, use_approval
 from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
-from cashdesk.services.devices import pole_line
+from cashdesk.services.devices import check_endorsements, endorse_checks, pole_line
 from cashdesk.services.documents import receipt_document
 from cashdesk.services.drawers import DEFAULT_DRAWER, business_date_for, open_session_row
 from cashdesk.store.engine import StoreError, transaction
@@ -286,6 +286,13 @@ class PaymentService:
             )
             document = receipt_document(row, self.ctx.config, cashier=operator.full_name)
             receipt_id, number = row.id, row.number
+            endorsements = check_endorsements(
+                self.ctx.config,
+                receipt_number=row.number,
+                business_date=f"{row.business_date:%Y-%m-%d}",
+                tenders=final.tenders,
+                categories=(known.get(line.code).category for line in final.lines),
+            )
 
         printed, problems = False, tuple[str, ...]()
         if devices:
@@ -294,9 +301,12 @@ class PaymentService:
                 document,
                 kick=any(t.kind is TenderKind.CASH for t in final.tenders),
                 display=(
-                    pole_line("TOTAL", str(final.total)),
-                    pole_line("CHANGE", str(final.change)),
+                    pole_line("TOTAL", str(final.total), self.ctx.devices.display.width),
+                    pole_line("CHANGE", str(final.change), self.ctx.devices.display.width),
                 ),
+            )
+            problems += tuple(
+                endorse_checks(self.ctx.devices.printer, endorsements, receipt_id=receipt_id)
             )
         self.ctx.events.emit(events.RECEIPT_POSTED, number=number, total=final.total)
         return PostedReceipt(

@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QCompleter, QGridLayout, QWidget
 
-from cashdesk.domain.catalog import Catalog, Pricing, RevenueCode
+from cashdesk.domain.catalog import DESCRIPTION_LIMIT, Catalog, Pricing, RevenueCode
 from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.money import Money
 from cashdesk.errors import CashdeskError
@@ -66,7 +66,7 @@ class LineEntry(QWidget):
         self.reference = EntryField("Reference")
         self.reference.setMaxLength(40)
         self.description = EntryField("Description")
-        self.description.setMaxLength(80)
+        self.description.setMaxLength(DESCRIPTION_LIMIT)  # past what fits: refused, shown
         self.alternate = QCheckBox("Alternate price   Alt+A")
         self.alternate.setAccessibleName("Alternate price")
         self.hint = label(role="hint")

@@ -21,7 +21,7 @@ from cashdesk.store.license_models import (
 from cashdesk.store.models import Receipt
 
 if TYPE_CHECKING:  # reportlab is loaded when a certificate or register is made, not at start
-    from cashdesk.reports.license_certificate import Certificate
+    from cashdesk.reports.license_certificate import Certificate, Signature
     from cashdesk.reports.license_register import RegisterEntry
 from cashdesk.services.licenses.applications import LicenseApplications
 from cashdesk.services.licenses.common import FiledReturn, IssuedLicense
@@ -111,6 +111,7 @@ class LicenseDocuments(LicenseApplications):
                 ),
                 footer="Post this license in a conspicuous place at the place of business. "
                 "It is not transferable and expires at the end of the license term.",
+                signature=self._signature(),
             )
         species = row.license_class.capitalize()
         return Certificate(
@@ -129,7 +130,14 @@ class LicenseDocuments(LicenseApplications):
             ),
             footer="The tag must be worn by the animal at all times. "
             "A lost tag is replaced for $5.00 at the finance counter.",
+            signature=self._signature(),
         )
+
+    def _signature(self) -> Signature:
+        from cashdesk.reports.license_certificate import Signature
+
+        signing = self.ctx.config.certificates
+        return Signature(name=signing.signatory, title=signing.title, image=signing.image)
 
     def _returns_on_receipt(self, receipt_id: str, number: str) -> list[FiledReturn]:
         with self.ctx.sessions() as s:
@@ -214,7 +222,12 @@ class LicenseDocuments(LicenseApplications):
             printed = self.ctx.local_time(self.ctx.now()).strftime("%Y-%m-%d %H:%M")
             out.write_bytes(
                 register_pdf(
-                    entries, city=self.ctx.config.city_name, start=start, end=end, printed=printed
+                    entries,
+                    city=self.ctx.config.city_name,
+                    start=start,
+                    end=end,
+                    printed=printed,
+                    workstation=self.ctx.workstation_id,
                 )
             )
         with transaction(self.ctx.sessions) as s:
