@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from cashdesk.app import Cashdesk
 from cashdesk.cli import main
+from cashdesk.domain.roles import Operator
 from cashdesk.store.models import AuditEntry
 from cashdesk.store.program_models import PettyCashVoucher
 
@@ -245,3 +246,67 @@ def test_housing_commands_need_program_staff(
             .where(AuditEntry.action == "housing_applications_listed")
         )
     assert listed == 1
+
+
+def test_housing_documents_decide_letter_and_export(
+    capsys: pytest.CaptureFixture[str],
+    desk: Cashdesk,
+    db_path: Path,
+    tmp_path: Path,
+    lead: Operator,
+    as_lead: None,
+) -> None:
+    import datetime as dt
+
+    from cashdesk.domain.housing import Frequency, IncomeSource, Member
+    from cashdesk.domain.money import Money
+    from cashdesk.services.housing import ApplicationInput
+
+    app = desk.housing.take_application(
+        lead,
+        ApplicationInput(
+            members=[
+                Member(name="Ana Díaz", born_on=dt.date(1970, 1, 1), relationship="applicant")
+            ],
+            sources=[
+                IncomeSource(
+                    member=0,
+                    description="Pension",
+                    amount=Money(cents=2_000_00),
+                    frequency=Frequency.MONTHLY,
+                )
+            ],
+            address="1 Oak Way, Riverbend",
+        ),
+    )
+    db = ["--db", str(db_path)]
+    code, out, err = run(
+        capsys, *db, "housing", "documents", app.number, "--user", "lead", "--residence"
+    )
+    assert code == 0, err
+    assert out.strip() == "HA-000001 documents pending; documents missing: income:1"
+    code, out, err = run(
+        capsys, *db, "housing", "decide", app.number, "--user", "lead", "--approve"
+    )
+    assert code == 2 and "only one under review" in err
+    code, out, err = run(
+        capsys, *db, "housing", "documents", app.number, "--user", "lead", "--income-proof", "1"
+    )
+    assert code == 0 and "under review" in out
+    code, out, err = run(capsys, *db, "housing", "decide", app.number, "--user", "lead", "--deny")
+    assert code == 2 and "reason" in err
+    code, out, err = run(
+        capsys, *db, "housing", "decide", app.number, "--user", "lead", "--approve"
+    )
+    assert code == 0 and out.startswith("HA-000001 approved")
+    letter = tmp_path / "letter.pdf"
+    code, out, err = run(
+        capsys, *db, "housing", "letter", app.number, "--user", "lead", "--out", str(letter)
+    )
+    assert code == 0, err
+    assert letter.read_bytes().startswith(b"%PDF")
+    assert letter.stat().st_mode & 0o777 == 0o600
+    code, out, err = run(
+        capsys, *db, "housing", "export", "--user", "lead", "--out", str(tmp_path / "x.csv")
+    )
+    assert code == 2 and "finance administrator" in err

@@ -10,6 +10,8 @@
 - ``cashdesk housing eligibility --household N --income AMOUNT:FREQUENCY … [--json]``: the
   worksheet for a phone inquiry; no sign-in, nothing saved (exit 2 with the reason on bad input)
 - ``cashdesk housing list|show|worksheet|letter|reregistration|export --user …``
+- ``cashdesk housing documents HA-… --residence --income-proof N`` and
+  ``cashdesk housing decide HA-… --approve|--deny [--reason TEXT] --user …``
 """
 
 from __future__ import annotations
@@ -104,6 +106,29 @@ def register(sub: Any) -> None:
         if name in ("list", "show", "reregistration"):
             p.add_argument("--json", action="store_true")
         p.set_defaults(handler=handler)
+
+    decide = hw.add_parser("decide", help="approve or deny an application under review")
+    decide.add_argument("--user", required=True)
+    decide.add_argument("number", help="HA-000001")
+    choice = decide.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--approve", action="store_true")
+    choice.add_argument("--deny", action="store_true")
+    decide.add_argument("--reason", default="", help="the letter's reason (a denial needs one)")
+    decide.set_defaults(handler=_housing_decide)
+
+    docs = hw.add_parser("documents", help="record documents received for an application")
+    docs.add_argument("--user", required=True)
+    docs.add_argument("number", help="HA-000001")
+    docs.add_argument("--residence", action="store_true", help="proof of residence received")
+    docs.add_argument(
+        "--income-proof",
+        type=int,
+        action="append",
+        default=[],
+        metavar="N",
+        help="proof received for income source N (from 1); repeat",
+    )
+    docs.set_defaults(handler=_housing_documents)
 
 
 # -- petty cash -----------------------------------------------------------------------------
@@ -381,6 +406,28 @@ def _housing_rereg(args: argparse.Namespace) -> int:
     print(f"lapsed ({len(listing.lapsed)}):")
     for a in listing.lapsed:
         print(f"  {a.number} {a.applicant} anniversary {a.anniversary}")
+    return 0
+
+
+def _housing_decide(args: argparse.Namespace) -> int:
+    with opened_desk(args) as desk:
+        app = desk.housing.decide(
+            sign_in_as(desk, args.user), args.number, approve=args.approve, reason=args.reason
+        )
+    print(f"{app.number} {app.status.label}: {app.decision_reason}")
+    return 0
+
+
+def _housing_documents(args: argparse.Namespace) -> int:
+    with opened_desk(args) as desk:
+        app = desk.housing.record_documents(
+            sign_in_as(desk, args.user),
+            args.number,
+            residence_proof=True if args.residence else None,
+            income_proofs=args.income_proof,
+        )
+    missing = ", ".join(app.missing) or "none"
+    print(f"{app.number} {app.status.label}; documents missing: {missing}")
     return 0
 
 
