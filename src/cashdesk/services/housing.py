@@ -48,7 +48,7 @@ from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import NotFound, ValidationError
 from cashdesk.reports.csv_out import csv_text, write_private
 from cashdesk.services.context import ServiceContext
-from cashdesk.services.petty_cash import signed_in
+from cashdesk.services.current_user import signed_in
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import User, new_uuid
 from cashdesk.store.program_models import HousingApplication

@@ -43,8 +43,8 @@ from cashdesk.domain.petty_cash import (
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import NotFound, PermissionDenied, StateError, ValidationError
 from cashdesk.services.approvals import Approval, OverrideAction, use_approval
-from cashdesk.services.auth import operator_of
 from cashdesk.services.context import ServiceContext
+from cashdesk.services.current_user import signed_in
 from cashdesk.services.payments import entry_payload
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import JournalEntry, User, journal_line_rows, new_uuid
@@ -56,17 +56,6 @@ from cashdesk.store.program_models import (
 
 REPLENISHMENT_PREFIX = "PCR-"
 MAX_NOTE = 200
-
-
-def signed_in(s: Session, operator: Operator, permission: Permission) -> Operator:
-    """``operator`` as the store knows them now (active, unlocked, their current role), who
-    must hold ``permission``: a handle from an earlier sign-in is not a credential."""
-    user = s.get(User, operator.user_id)
-    if user is None or not user.active or user.locked:
-        raise PermissionDenied(f"{operator.full_name}'s account is no longer active.")
-    current = operator_of(user)
-    current.require(permission)
-    return current
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
