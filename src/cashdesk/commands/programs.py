@@ -356,7 +356,6 @@ def _housing_worksheet(args: argparse.Namespace) -> int:
         app = desk.housing.application(sign_in_as(desk, args.user), args.number)
         city = desk.ctx.config.city_name
         printed = desk.ctx.local_time(desk.ctx.now()).strftime("%Y-%m-%d %H:%M")
-    _private_pdf(args.out)
     worksheet_pdf(app, args.out, city=city, printed=printed)
     print(f"worksheet written to {args.out}")
     return 0
@@ -370,18 +369,9 @@ def _housing_letter(args: argparse.Namespace) -> int:
         city, today = desk.ctx.config.city_name, desk.ctx.business_date()
     if app.decided_on is None:
         return refuse(f"{app.number} has not been decided ({app.status.label})")
-    _private_pdf(args.out)
     decision_letter_pdf(app, args.out, city=city, today=today)
     print(f"letter written to {args.out}")
     return 0
-
-
-def _private_pdf(path: Path) -> None:
-    """Create ``path`` owner-only before reportlab writes into it (it is personal data)."""
-    from cashdesk.reports.csv_out import write_private
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_private(path, b"")
 
 
 def _housing_rereg(args: argparse.Namespace) -> int:

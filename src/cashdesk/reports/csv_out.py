@@ -1,4 +1,4 @@
-"""CSV text for files people open in a spreadsheet, and writing a private file.
+"""CSV text for files people open in a spreadsheet, and writing a private file (CSV or PDF).
 
 Cells typed by people (payees, names, reasons) that start like a formula are neutralised with
 a leading apostrophe (CSV injection), as the audit export does. Files that hold personal data
@@ -13,6 +13,7 @@ import io
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -49,3 +50,11 @@ def write_private(path: Path, data: str | bytes) -> Path:
         partial.unlink(missing_ok=True)
         raise
     return path
+
+
+def write_private_pdf(path: Path, story: list[Any], *, title: str, footer: str) -> Path:
+    """A PDF built from ``story`` (reports.pdf), written like ``write_private``."""
+    from cashdesk.reports.pdf import build_bytes  # reportlab only when a PDF is made
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_private(path, build_bytes(story, title=title, footer=footer))

@@ -12,7 +12,8 @@ from reportlab.platypus import Paragraph
 
 from cashdesk.domain.calendar import long_date
 from cashdesk.domain.housing import Status, Worksheet
-from cashdesk.reports.pdf import build, esc, spacer, styles, table
+from cashdesk.reports.csv_out import write_private_pdf
+from cashdesk.reports.pdf import esc, spacer, styles, table
 from cashdesk.services.housing import ApplicationDetail
 
 
@@ -88,7 +89,7 @@ def worksheet_pdf(app: ApplicationDetail, path: Path, *, city: str, printed: str
         spacer(24),
         Paragraph("Reviewed by ______________________   Date ____________", st["body"]),
     ]
-    return build(
+    return write_private_pdf(
         path, story, title=f"Worksheet {app.number}", footer=f"{app.number} · printed {printed}"
     )
 
@@ -140,4 +141,4 @@ def decision_letter_pdf(app: ApplicationDetail, path: Path, *, city: str, today:
         Paragraph(esc(f"{app.decided_by or 'Housing program staff'}"), st["body"]),
         Paragraph(esc(f"{city} Housing assistance program"), st["body"]),
     ]
-    return build(path, story, title=f"Decision {app.number}", footer=f"{app.number}")
+    return write_private_pdf(path, story, title=f"Decision {app.number}", footer=f"{app.number}")

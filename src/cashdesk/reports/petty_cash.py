@@ -9,8 +9,8 @@ from typing import Any
 from reportlab.platypus import Paragraph
 
 from cashdesk.domain.petty_cash import FUND, FUND_ACCOUNT, PAYABLE_ACCOUNT
-from cashdesk.reports.csv_out import csv_text
-from cashdesk.reports.pdf import build, esc, spacer, styles, table
+from cashdesk.reports.csv_out import csv_text, write_private_pdf
+from cashdesk.reports.pdf import esc, spacer, styles, table
 from cashdesk.services.petty_cash import ReplenishmentRequest, VoucherInfo
 
 AP_COLUMNS = (
@@ -99,7 +99,9 @@ def replenishment_pdf(req: ReplenishmentRequest, path: Path, *, city: str) -> Pa
         spacer(18),
         Paragraph("Custodian ______________________   Approved ______________________", st["body"]),
     ]
-    return build(path, story, title=f"Petty cash {req.number}", footer=f"{city} · {req.number}")
+    return write_private_pdf(
+        path, story, title=f"Petty cash {req.number}", footer=f"{city} · {req.number}"
+    )
 
 
 def replenishment_ap_csv(req: ReplenishmentRequest) -> str:
@@ -146,4 +148,4 @@ def voucher_slip_pdf(voucher: VoucherInfo, path: Path, *, city: str) -> Path:
         spacer(24),
         Paragraph("Received by ______________________________", st["body"]),
     ]
-    return build(path, story, title=voucher.number, footer=f"{city} · {voucher.number}")
+    return write_private_pdf(path, story, title=voucher.number, footer=f"{city} · {voucher.number}")

@@ -386,14 +386,11 @@ class HousingDialog(QDialog):
         app = self.current
         if app is None:
             return
-        from cashdesk.reports.csv_out import write_private
         from cashdesk.reports.housing import decision_letter_pdf, worksheet_pdf
 
         ctx = self.desk.ctx
         path = self.documents_dir / f"{app.number}-{kind}.pdf"
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_private(path, b"")  # owner-only before reportlab writes the personal data
             if kind == "worksheet":
                 printed = ctx.local_time(ctx.now()).strftime("%Y-%m-%d %H:%M")
                 worksheet_pdf(app, path, city=ctx.config.city_name, printed=printed)
