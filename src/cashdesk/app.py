@@ -14,7 +14,8 @@ from cashdesk.clock import Clock, SystemClock
 from cashdesk.config import Config, default_db_path
 from cashdesk.devices.base import Devices
 from cashdesk.devices.factory import build_devices
-from cashdesk.domain.privacy import refuse_card_numbers
+from cashdesk.domain.catalog import PLAIN_CODES
+from cashdesk.domain.programs import CODES as PROGRAM_CODES
 from cashdesk.domain.roles import Role
 from cashdesk.events import EventBus
 from cashdesk.resources import city_dir
@@ -22,7 +23,7 @@ from cashdesk.services.approvals import ApprovalService
 from cashdesk.services.audit import AuditService
 from cashdesk.services.auth import AuthService
 from cashdesk.services.balancing import BalancingService
-from cashdesk.services.batches import BatchService
+from cashdesk.services.batches import BatchRows, BatchService
 from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.day_close import DayCloseService
@@ -31,11 +32,15 @@ from cashdesk.services.devices import DeviceService
 from cashdesk.services.drawers import DrawerService
 from cashdesk.services.housing import HousingService
 from cashdesk.services.licenses import LicenseService
+from cashdesk.services.licenses.animal import AnimalLicenseParticipant
+from cashdesk.services.licenses.business import BusinessLicenseParticipant
+from cashdesk.services.licenses.tot import TotReturnParticipant
 from cashdesk.services.lookup import LookupService
 from cashdesk.services.payments import PaymentService
 from cashdesk.services.petty_cash import PettyCashService
+from cashdesk.services.posting import CardNumberGuard, NoRecord, Pipeline
 from cashdesk.services.programs import ProgramService
-from cashdesk.services.records import RecordsService
+from cashdesk.services.records import Citations, RecordsService, ReturnedChecks, UtilityBills
 from cashdesk.services.session import TerminalSession
 from cashdesk.services.sync import SyncService
 from cashdesk.services.training import TrainingService
@@ -167,24 +172,20 @@ def open_cashdesk(
     auth.unsent_check = sync.unsent_warning
     drawers = DrawerService(ctx)
     payments = PaymentService(ctx, catalog)
-    payments.checks.append(lambda _s, final, _op: refuse_card_numbers(final))
     training = TrainingService(ctx, payments)
     payments.training_poster = training.post
     licenses = LicenseService(ctx, payments, documents_dir=path.parent / "documents")
-    payments.checks.append(licenses.check_receipt)
-    payments.posted_hooks.append(licenses.on_posted)
     records = RecordsService(ctx)
-    payments.checks.append(records.check_posting)
-    payments.posted_hooks.append(records.record_posting)
-    payments.void_hooks.append(records.on_void)
     batches = BatchService(
         ctx, catalog=catalog, drawers=drawers, payments=payments, records=records
     )
-    payments.posted_hooks.append(batches.record_batch_row)
+    register_participants(payments.pipeline, licenses)
     day_reports = DayReportService(ctx)
     audit = AuditService(ctx)
     if upgrade:
         audit.record_config(config)
+    # A revenue code nobody records would take money for nothing: refused at start.
+    payments.pipeline.require_owners(code.code for code in catalog.catalog())
     return Cashdesk(
         ctx=ctx,
         engine=engine,
@@ -215,6 +216,21 @@ def open_cashdesk(
     )
 
 
+def register_participants(pipeline: Pipeline, licenses: LicenseService) -> None:
+    """Every kind of record a receipt touches, each owning its revenue codes (see
+    services/posting.py). Codes that keep no record are the plain catalog's."""
+    pipeline.register(CardNumberGuard())
+    pipeline.register(UtilityBills())
+    pipeline.register(Citations())
+    pipeline.register(ReturnedChecks())
+    pipeline.register(BusinessLicenseParticipant(licenses))
+    pipeline.register(AnimalLicenseParticipant(licenses))
+    pipeline.register(TotReturnParticipant(licenses))
+    pipeline.register(NoRecord("programs", PROGRAM_CODES))
+    pipeline.register(NoRecord("catalog", PLAIN_CODES))
+    pipeline.register(BatchRows())
+
+
 def initialise(desk: Cashdesk, *, demo: bool) -> list[str]:
     """Set the store up for this workstation: reference data, and with ``demo`` the demo
     users. Safe to run again: it adds what is missing and changes nothing else."""
@@ -228,6 +244,7 @@ def initialise(desk: Cashdesk, *, demo: bool) -> list[str]:
         report.append(f"{accounts} GL accounts and {codes} revenue codes loaded")
         ctx.audit(s, action="store_initialised", actor_id=None, demo=demo)
     desk.catalog.refresh()
+    desk.payments.pipeline.require_owners(code.code for code in desk.catalog.catalog())
     if demo:
         with transaction(ctx.sessions) as s:
             for table, rows in load_city_records(s, city_dir()).items():

@@ -76,8 +76,25 @@ def test_round_half_up_to_the_cent() -> None:
 
 def test_from_decimal_is_exact() -> None:
     assert Money.from_decimal(Decimal("19.99")) == Money(cents=1999)
-    with pytest.raises(ValidationError, match="more than two decimals"):
-        Money.from_decimal(Decimal("19.999"))
+    assert Money.from_decimal(Decimal("19.990000")) == Money(cents=1999)  # trailing zeros
+    assert Money.from_decimal(Decimal("1E+2")) == Money(cents=10000)
+    assert Money.from_decimal(Decimal("-0.01")) == Money(cents=-1)
+    for fraction in ("19.999", "0.005", "-0.001"):  # never rounded, whichever way
+        with pytest.raises(ValidationError, match="fractions of a cent"):
+            Money.from_decimal(Decimal(fraction))
+    # Beyond the decimal context's 28 digits: quantize would fail, the ratio is exact.
+    huge = Decimal("1234567890123456789012345678901.23")
+    assert Money.from_decimal(huge).cents == 123456789012345678901234567890123
+
+
+def test_the_one_converter_serves_typed_amounts() -> None:
+    from cashdesk.domain.inputs import require_decimal_amount
+
+    assert require_decimal_amount(Decimal("50000.01"), field="Gross") == Money(cents=5000001)
+    with pytest.raises(ValidationError, match="Gross cannot have fractions of a cent"):
+        require_decimal_amount(Decimal("0.001"), field="Gross")
+    with pytest.raises(ValidationError, match="negative"):
+        require_decimal_amount(Decimal("-1"), field="Gross")
 
 
 def test_formatting() -> None:

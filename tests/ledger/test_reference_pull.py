@@ -8,15 +8,14 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from cashdesk.app import Cashdesk
 from cashdesk.clock import FixedClock
 from cashdesk.domain import tender as T
-from cashdesk.domain.receipt import FinalReceipt, ReceiptDraft
+from cashdesk.domain.receipt import ReceiptDraft
 from cashdesk.domain.roles import Operator
 from cashdesk.ledger.reference import pull_reference
-from cashdesk.store.models import Receipt
+from cashdesk.services.posting import NoRecord, Posting
 from cashdesk.store.reference_models import (
     CitationRow,
     ReturnedCheckRow,
@@ -82,17 +81,18 @@ def test_a_payment_taken_here_is_not_undone_by_a_pull(
     clock.at = dt.datetime.now(dt.UTC)  # compared with the server's clock below
     assert desk.sync.sync_once().ok
 
-    # What the records area's posted-hook does: the citation is paid in the cache at once.
-    def mark_paid(s: Session, receipt: Receipt, final: FinalReceipt, operator: Operator) -> None:
-        for line in final.lines:
-            if line.code == "CIT":
-                s.execute(
-                    update(CitationRow)
-                    .where(CitationRow.citation_no == line.reference)
-                    .values(status="paid")
-                )
+    # A participant that pays the citation in the cache at once (what a careless one would do).
+    class MarkPaid(NoRecord):
+        def apply(self, posting: Posting, plan: None) -> None:
+            for line in posting.final.lines:
+                if line.code == "CIT":
+                    posting.session.execute(
+                        update(CitationRow)
+                        .where(CitationRow.citation_no == line.reference)
+                        .values(status="paid")
+                    )
 
-    desk.payments.posted_hooks.append(mark_paid)
+    desk.payments.pipeline.register(MarkPaid("mark_paid", ()))
     draft = ReceiptDraft(payer="Test Payer")
     for line in desk.records.citation_lines("RB2600003"):  # the amount due, as the counter charges
         draft.add_line(line)

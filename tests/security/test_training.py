@@ -8,6 +8,7 @@ from sqlalchemy import select
 from cashdesk.domain import tender as T
 from cashdesk.domain.money import Money
 from cashdesk.errors import NotFound
+from cashdesk.services.posting import NoRecord, Posting
 from cashdesk.store.models import AuditEntry, JournalEntry, OutboxRow, Receipt, Workstation
 from cashdesk.store.security_models import TrainingReceipt
 
@@ -60,14 +61,28 @@ def test_training_receipts_are_kept_apart(counter: Counter) -> None:
     assert "TRAINING — NOT A RECEIPT" in again.text
 
 
-def test_training_needs_no_drawer_and_runs_no_posted_hooks(counter: Counter) -> None:
+class _Spy(NoRecord):
+    """A participant that notes which of its steps ran."""
+
+    def __init__(self) -> None:
+        super().__init__("spy", ())
+        self.checked: list[str] = []
+        self.applied: list[str] = []
+
+    def check(self, posting: Posting) -> None:
+        self.checked.append(posting.operator.username)
+
+    def apply(self, posting: Posting, plan: None) -> None:
+        self.applied.append(posting.posted.number)
+
+
+def test_training_needs_no_drawer_and_runs_no_participant_apply(counter: Counter) -> None:
     desk = counter.desk
     desk.users.set_training(counter.people["admin"], "lead2", True)
     trainee = desk.auth.sign_in("lead2", "lead-two-pass")
-    ran: list[str] = []
-    desk.payments.posted_hooks.append(lambda s, row, final, op: ran.append(row.number))
-    checked: list[str] = []
-    desk.payments.checks.append(lambda s, final, op: checked.append(op.username))
+    spy = _Spy()
+    desk.payments.pipeline.register(spy)
+    ran, checked = spy.applied, spy.checked
     posted = desk.payments.post_payment(trainee, sale(desk))
     assert posted.number == "W01-T000001"
     assert ran == [] and checked == ["lead2"]

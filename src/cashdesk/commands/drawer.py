@@ -56,7 +56,26 @@ def _export_journal(args: argparse.Namespace) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     state = "PROVISIONAL (the day is not closed)" if export.provisional else "closed"
-    print(f"{len(export.lines)} journal lines for {args.date} ({state}) written to {args.out}")
+    print(
+        f"{len(export.entries)} journal entries, {len(export.lines)} lines for {args.date} "
+        f"({state}) written to {args.out}"
+    )
+    stored = {t.kind: t for t in export.store_totals}
+    agree = True
+    for t in export.totals:
+        line = f"  {t.kind:<12} {t.entries:5d} entries  debits {t.debits}"
+        if t.kind in stored or t.kind not in ("over_short", "change_fund"):
+            s = stored.get(t.kind)
+            same = s is not None and (s.entries, s.debits) == (t.entries, t.debits)
+            agree = agree and same
+            line += "  (store: same)" if same else f"  (store: {s.entries if s else 0} entries)"
+        else:
+            line += "  (the close's own postings)"
+        print(line)
+    missing = set(stored) - {t.kind for t in export.totals}
+    if missing or not agree:
+        print(f"The export differs from the store's entries ({', '.join(sorted(missing))}).")
+        return 1
     return 0
 
 

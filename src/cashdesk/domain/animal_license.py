@@ -56,6 +56,16 @@ TERMS = (1, 2, 3)
 LATE_FEE = Money(cents=15_00)
 LATE_AFTER_DAYS = 30
 REPLACEMENT_TAG_FEE = Money(cents=5_00)
+# Renewals open this many days before the expiry, so a mistyped license number cannot
+# silently replace a license that has years to run.
+RENEWAL_OPENS_DAYS = 90
+
+
+def renewal_is_open(*, expires: date, today: date) -> bool:
+    """May a license that ``expires`` be renewed ``today``?"""
+    return (expires - today).days <= RENEWAL_OPENS_DAYS
+
+
 SENIOR_SHARE = Decimal("0.5")
 
 

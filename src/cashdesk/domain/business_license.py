@@ -47,7 +47,7 @@ from cashdesk.domain.inputs import (
 from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.money import Money
 from cashdesk.domain.quote import FeeQuote
-from cashdesk.errors import ValidationError
+from cashdesk.errors import StateError, ValidationError
 
 CODE_NEW = "BLT-NEW"
 CODE_RENEWAL = "BLT-REN"
@@ -286,3 +286,20 @@ def quote_business_license(
         ),
     ]
     return FeeQuote.of(lines, expires=date(year, 12, 31), notes=notes)
+
+
+def check_renewal_year(number: str, *, expires: date, year: int, today: date) -> None:
+    """A license is renewed one license year at a time, the year after the one it runs
+    through, taken from January 1 of the year before."""
+    if year <= expires.year:
+        raise StateError(f"{number} is already licensed through {long_date(expires)}.")
+    if year > today.year + 1:
+        raise StateError(
+            f"{number} is already licensed through {long_date(expires)}; renewals for {year} "
+            f"are taken from January 1, {year - 1}."
+        )
+    if year > expires.year + 1:
+        raise ValidationError(
+            f"{number} is licensed through {long_date(expires)}; renew it for "
+            f"{expires.year + 1} first (each license year is renewed in turn)."
+        )

@@ -18,6 +18,10 @@ from cashdesk.domain.lines import ChargeLine, fund_of
 from cashdesk.domain.money import Money
 from cashdesk.errors import NotFound, ValidationError
 
+# Codes that keep no record beyond their receipt (a misc receipt, a suspense payment, a
+# utility deposit or setup fee): the plain "catalog" posting participant owns them.
+PLAIN_CODES = frozenset({"MISC", "SUSP", "UDEP", "USET"})
+
 
 class Pricing(enum.StrEnum):
     FIXED = "fixed"  # the price is set; the cashier may pick the alternate price

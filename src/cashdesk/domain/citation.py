@@ -43,6 +43,19 @@ class CitationStatus(StrEnum):
     DISMISSED = "dismissed"
 
 
+def status_after_payments(cached: str, *, paid_here: bool) -> CitationStatus:
+    """A citation a live payment at this counter paid is paid, whatever the cache says."""
+    return CitationStatus.PAID if paid_here else CitationStatus(cached)
+
+
+def shown_status(cached: str, *, paid_here: bool) -> str:
+    """The status shown: a contested citation paid here stays contested centrally (the
+    contest stays open), so it shows "paid, contest pending"."""
+    if not paid_here:
+        return cached
+    return "paid, contest pending" if cached == CitationStatus.CONTESTED else "paid"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Violation:
     code: str

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 
 from cashdesk.domain.gl import JournalLine, check_balanced, distribute, pooled_cash_account
+from cashdesk.domain.inputs import MIN_REASON
 from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.money import Money, total
 from cashdesk.domain.tender import TenderKind
@@ -58,7 +59,6 @@ OVER_SHORT_ACCOUNT = "101-150-36990"
 CHANGE_FUND_ACCOUNT = "101-000-10150"
 GENERAL_FUND = "101"
 MAX_RECOUNTS = 1
-MIN_REASON = 3
 # A drawer holds a few thousand pieces; a count of 100,000 of anything is a typing slip.
 MAX_PIECES = 100_000
 

@@ -38,6 +38,20 @@ def require_int(value: object, *, field: str) -> int:
     return value
 
 
+# A reason is asked for whatever is out of the ordinary (a void, a no-sale, an override, a
+# drawer reopened, an over/short signed off): "ok" or "." does not say why.
+MIN_REASON = 3
+
+
+def require_reason(text: str, *, asked: str) -> str:
+    """The reason a person gave, blanks folded: at least MIN_REASON characters, else
+    ``asked`` (the question to put to them) is raised."""
+    reason = " ".join(text.split())
+    if len(reason) < MIN_REASON:
+        raise ValidationError(asked)
+    return reason
+
+
 def require_bool(value: object, *, field: str) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{field} must be a bool, not {type(value).__name__}")
@@ -45,10 +59,8 @@ def require_bool(value: object, *, field: str) -> bool:
 
 
 def require_decimal_amount(value: object, *, field: str) -> Money:
-    """A dollar figure typed as a ``Decimal`` (gross receipts, rents): zero or more, to the cent.
-
-    The conversion goes through an exact integer ratio, so even a huge figure is never rounded.
-    """
+    """A dollar figure typed as a ``Decimal`` (gross receipts, rents): zero or more, to the cent
+    (``Money.from_decimal``: exact, never rounded)."""
     if isinstance(value, float):
         raise TypeError(f"{field} is money and never a float: pass a Decimal")
     if not isinstance(value, Decimal):
@@ -57,10 +69,10 @@ def require_decimal_amount(value: object, *, field: str) -> Money:
         raise ValidationError(f"{field} must be a number.")
     if value < 0:
         raise ValidationError(f"{field} cannot be negative.")
-    numerator, denominator = value.as_integer_ratio()
-    if (numerator * 100) % denominator:
-        raise ValidationError(f"{field} cannot have fractions of a cent ({value}).")
-    return Money(cents=numerator * 100 // denominator)
+    try:
+        return Money.from_decimal(value)
+    except ValidationError:
+        raise ValidationError(f"{field} cannot have fractions of a cent ({value}).") from None
 
 
 def require_charge_amount(value: object, *, field: str) -> Money:
@@ -89,3 +101,31 @@ def optional_text(value: object, *, field: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{field} must be text, not {type(value).__name__}")
     return value.strip()
+
+
+RECEIVED_VIA = ("counter", "mail", "fax")
+
+
+def received(
+    received_via: str, received_on: date | None, business_date: date
+) -> tuple[str, date | None]:
+    """How an application came in, and the date it is charged as of: by mail its
+    postmark, by fax the day it came in (never after today); at the counter, none."""
+    if received_via not in RECEIVED_VIA:
+        raise ValidationError(
+            f"Received via must be one of {', '.join(RECEIVED_VIA)}, not {received_via!r}."
+        )
+    if received_via == "counter":
+        if received_on is not None:
+            raise ValidationError(
+                "A received date applies only to applications received by mail or fax."
+            )
+        return received_via, None
+    if received_on is None:
+        raise ValidationError("Enter the postmark date (mail) or the date the fax was received.")
+    if received_on > business_date:
+        raise ValidationError(
+            f"The received date {long_date(received_on)} is after today, "
+            f"{long_date(business_date)}."
+        )
+    return received_via, received_on

@@ -8,6 +8,7 @@ so the fund is the first three digits.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cashdesk.domain.money import Money
@@ -45,3 +46,15 @@ class ChargeLine:
     @property
     def fund(self) -> str:
         return self.gl_account[:3]
+
+
+def added_twice(record_lines: Sequence[ChargeLine]) -> bool:
+    """Are one record's lines (an account's, a citation's) on a sale twice? They then repeat
+    as identical blocks: what paying the record produces, put on the sale a second time. A
+    record is paid once per receipt; the second set would pay it twice or be refused with a
+    message about the amount, not about the mistake."""
+    n = len(record_lines)
+    for size in range(1, n // 2 + 1):
+        if n % size == 0 and list(record_lines) == list(record_lines[:size]) * (n // size):
+            return True
+    return False

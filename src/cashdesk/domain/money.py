@@ -50,16 +50,19 @@ class Money:
 
     @classmethod
     def from_decimal(cls, value: Decimal) -> Money:
-        """Exact conversion: a Decimal with more than two decimals is refused, not rounded."""
+        """The one Decimal -> Money conversion: exact, a fraction of a cent is refused, never
+        rounded (rounding is ``round_half_up``, named where a rule rounds). It goes through
+        the Decimal's exact integer ratio, so no figure is too large for the decimal context's
+        precision (``quantize`` would fail on one)."""
         _refuse_floating_point(value)
         if not isinstance(value, Decimal):
             raise TypeError("Money.from_decimal needs a Decimal")
         if not value.is_finite():
             raise ValidationError("An amount must be a number.")
-        quantized = value.quantize(_CENT)
-        if quantized != value:
-            raise ValidationError(f"{value} has more than two decimals.")
-        return cls(cents=int(quantized * 100))
+        numerator, denominator = value.as_integer_ratio()
+        if (numerator * 100) % denominator:
+            raise ValidationError(f"{value} has fractions of a cent.")
+        return cls(cents=numerator * 100 // denominator)
 
     @classmethod
     def round_half_up(cls, value: Decimal) -> Money:

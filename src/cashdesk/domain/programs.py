@@ -52,6 +52,11 @@ INVOICED_ITEMS = {
     "DUI": ("DUI emergency response cost recovery", "101-140-34190"),
 }
 
+# Every code a program sells (none keeps a record beyond its receipt).
+CODES = frozenset(
+    {"GOLF-R", "GOLF-S", *(code for code, _, _ in DIAL_A_RIDE_CARDS.values()), *INVOICED_ITEMS}
+)
+
 
 def golf_card(
     *, sold_on: date, holder_born_on: date | None = None, year: int | None = None

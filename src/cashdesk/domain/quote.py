@@ -17,12 +17,16 @@ class FeeQuote:
     ``total`` is always the sum of the lines (checked), so build quotes with :meth:`of`.
     ``expires`` is the last day a license is valid, when the item is a license with a term;
     ``notes`` are short sentences for the cashier (a discount applied, a cap reached).
+    ``penalties`` and ``interest`` are the parts of ``total`` that are late penalties and
+    interest (a TOT return records them apart), zero when the rule has none.
     """
 
     lines: tuple[ChargeLine, ...]
     total: Money
     expires: date | None = None
     notes: tuple[str, ...] = ()
+    penalties: Money = Money(cents=0)
+    interest: Money = Money(cents=0)
 
     def __post_init__(self) -> None:
         if not isinstance(self.lines, tuple) or not all(
@@ -33,6 +37,10 @@ class FeeQuote:
             raise TypeError("FeeQuote.notes must be a tuple of str")
         if self.total != total(line.amount for line in self.lines):
             raise ValueError("FeeQuote.total must equal the sum of its lines")
+        if self.penalties.is_negative or self.interest.is_negative:
+            raise ValueError("FeeQuote.penalties and interest cannot be negative")
+        if self.penalties + self.interest > self.total:
+            raise ValueError("FeeQuote.penalties and interest are parts of its total")
 
     @classmethod
     def of(
@@ -41,6 +49,8 @@ class FeeQuote:
         *,
         expires: date | None = None,
         notes: Iterable[str] = (),
+        penalties: Money | None = None,
+        interest: Money | None = None,
     ) -> FeeQuote:
         """A quote whose total is computed from ``lines``."""
         kept = tuple(lines)
@@ -49,4 +59,6 @@ class FeeQuote:
             total=total(line.amount for line in kept),
             expires=expires,
             notes=tuple(notes),
+            penalties=penalties or Money.zero(),
+            interest=interest or Money.zero(),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from cashdesk.domain.lines import ChargeLine
@@ -169,3 +170,28 @@ def draft_from_json(data: dict[str, Any]) -> ReceiptDraft:
         for t in data.get("tenders", [])
     ]
     return ReceiptDraft(payer=data.get("payer", ""), lines=lines, tenders=tenders)
+
+
+def void_refusal(
+    *,
+    number: str,
+    status: str,
+    business_date: date,
+    today: date,
+    drawer_open: bool,
+) -> str | None:
+    """Why a receipt cannot be voided, or None: only today's posted receipts (a closed day is
+    locked), and only while their drawer is open (a counted drawer's count would go wrong)."""
+    if status == "voided":
+        return f"Receipt {number} is already voided."
+    if business_date != today:
+        return (
+            f"Receipt {number} is from {business_date:%Y-%m-%d}; only today's receipts can be "
+            "voided."
+        )
+    if not drawer_open:
+        return (
+            f"Receipt {number}'s drawer has been counted; a lead cashier must reopen it before "
+            "the void, so the count stays right."
+        )
+    return None

@@ -30,6 +30,18 @@ GL_RETURNED_CHECK_FEE = "101-150-36910"
 FIRST_RETURNED_CHECK_FEE = Money(cents=25_00)
 LATER_RETURNED_CHECK_FEE = Money(cents=35_00)  # California Civil Code 1719
 
+# The number a returned check gets when it is processed (NSF-W01-0001): a fee line that
+# names one collects that returned check's open fee.
+FEE_REFERENCE_PREFIX = "NSF-"
+
+
+def collects_fee_of(line: ChargeLine) -> str | None:
+    """The returned check whose open fee ``line`` collects, if it is such a line."""
+    if line.code == REVENUE_CODE and line.reference.startswith(FEE_REFERENCE_PREFIX):
+        return line.reference
+    return None
+
+
 # Spaces, ASCII and typographic dashes, and the E-13B dash symbol.
 _SEPARATORS = re.compile("[\\s\\-\u2010-\u2015\u2212\u2449]+")
 _DIGITS = re.compile(r"[0-9]+")

@@ -29,6 +29,7 @@ from cashdesk.domain.calendar import (
 )
 from cashdesk.domain.inputs import require_date, require_decimal_amount, require_int
 from cashdesk.domain.lines import ChargeLine
+from cashdesk.domain.money import Money, total
 from cashdesk.domain.quote import FeeQuote
 from cashdesk.errors import ValidationError
 
@@ -84,6 +85,7 @@ def quote_tot(
         )
     ]
     notes: list[str] = []
+    penalties = interest = Money.zero()
     days_late = (paid_on - due_on).days
     if days_late > 0:
         notes.append(f"Paid {days_late} days after the due date {long_date(due_on)}.")
@@ -93,11 +95,10 @@ def quote_tot(
             charges.append(
                 ("Second late penalty, over 30 days late: 10% of the tax", tax.times(PENALTY_RATE))
             )
+        penalties = total(amount for _, amount in charges)
+        interest = tax.times(INTEREST_RATE_PER_MONTH * months)
         charges.append(
-            (
-                f"Interest: {months} month{'s' if months != 1 else ''} x 0.5% of the tax",
-                tax.times(INTEREST_RATE_PER_MONTH * months),
-            )
+            (f"Interest: {months} month{'s' if months != 1 else ''} x 0.5% of the tax", interest)
         )
         lines += [
             ChargeLine(
@@ -109,4 +110,4 @@ def quote_tot(
             for description, amount in charges
             if amount
         ]
-    return FeeQuote.of(lines, notes=notes)
+    return FeeQuote.of(lines, notes=notes, penalties=penalties, interest=interest)

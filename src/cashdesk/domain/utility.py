@@ -47,6 +47,14 @@ class AccountStatus(StrEnum):
     INACTIVE = "inactive"
 
 
+def shown_status(cached: str, *, restored_here: bool) -> str:
+    """An account's status: a disconnected account whose service a live payment at this
+    counter restored is active (the city's cache says disconnected until its next pull)."""
+    if cached == AccountStatus.DISCONNECTED and restored_here:
+        return AccountStatus.ACTIVE.value
+    return cached
+
+
 class BillCategory(StrEnum):
     WATER = "water"
     WASTEWATER = "wastewater"
@@ -121,6 +129,11 @@ class BillItem:
             )
         if self.due_date < self.bill_date:
             raise ValidationError(f"Bill {self.bill_no} is due before its bill date.")
+
+    @property
+    def key(self) -> tuple[str, date, str]:
+        """What identifies the item (bill numbers repeat, see above)."""
+        return (self.bill_no, self.due_date, self.category.value)
 
     @property
     def gl_account(self) -> str:

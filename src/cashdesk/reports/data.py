@@ -6,6 +6,8 @@ package and the screens take them (reports never call a service).
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cashdesk.domain.drawer import CashCount, TenderVariance
@@ -164,7 +166,40 @@ class DayReport:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportedEntry:
+    """One journal entry of the day, as exported."""
+
+    id: str
+    kind: str
+    description: str
+    lines: tuple[JournalLine, ...]
+
+    @property
+    def debits(self) -> Money:
+        return total(line.debit for line in self.lines) if self.lines else Money.zero()
+
+
+@dataclass(frozen=True, slots=True)
+class KindTotal:
+    kind: str
+    entries: int
+    debits: Money
+
+
+def totals_by_kind(entries: Sequence[ExportedEntry]) -> list[KindTotal]:
+    counts: dict[str, int] = defaultdict(int)
+    debits: dict[str, Money] = defaultdict(Money.zero)
+    for entry in entries:
+        counts[entry.kind] += 1
+        debits[entry.kind] += entry.debits
+    return [KindTotal(kind, counts[kind], debits[kind]) for kind in sorted(counts)]
+
+
+@dataclass(frozen=True, slots=True)
 class JournalExport:
+    """The day's journal entries (services/journal_export.py); ``lines`` are all their lines
+    and ``entry_id`` the day's close entry (PROVISIONAL-… before the close)."""
+
     business_date: dt.date
     workstation: str
     entry_id: str
@@ -172,3 +207,9 @@ class JournalExport:
     lines: tuple[JournalLine, ...]
     account_types: dict[str, str]
     account_names: dict[str, str]
+    entries: tuple[ExportedEntry, ...] = ()
+    store_totals: tuple[KindTotal, ...] = ()
+
+    @property
+    def totals(self) -> list[KindTotal]:
+        return totals_by_kind(self.entries)

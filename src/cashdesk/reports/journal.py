@@ -1,9 +1,10 @@
 """The day's journal for the ERP: a CSV for its GL import and a beancount file.
 
-CSV: one row per account line: date, journal id, account, debit, credit, description
-(amounts with two decimals, 0.00 on the other side). beancount: every account is opened
-(with its description from the chart of accounts) and the day is one transaction whose
-postings balance; a provisional day is flagged "!" rather than "*".
+CSV: one row per account line of each journal entry of the day: date, journal id (the
+entry's), account, debit, credit, description, kind (amounts with two decimals, 0.00 on the
+other side). beancount: every account is opened (with its description from the chart of
+accounts) and each entry is one transaction whose postings balance; a provisional day's are
+flagged "!" rather than "*".
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import io
 
 from cashdesk.reports.data import JournalExport
 
-CSV_HEADER = ("date", "journal_id", "account", "debit", "credit", "description")
+CSV_HEADER = ("date", "journal_id", "account", "debit", "credit", "description", "kind")
 ROOTS = {
     "asset": "Assets",
     "liability": "Liabilities",
@@ -27,17 +28,19 @@ def journal_csv(export: JournalExport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    for line in export.lines:
-        writer.writerow(
-            (
-                export.business_date.isoformat(),
-                export.entry_id,
-                line.account,
-                line.debit.plain(),
-                line.credit.plain(),
-                line.memo,
+    for entry in export.entries:
+        for line in entry.lines:
+            writer.writerow(
+                (
+                    export.business_date.isoformat(),
+                    entry.id,
+                    line.account,
+                    line.debit.plain(),
+                    line.credit.plain(),
+                    line.memo or entry.description,
+                    entry.kind,
+                )
             )
-        )
     return out.getvalue()
 
 
@@ -66,13 +69,15 @@ def journal_beancount(export: JournalExport, *, title: str = "") -> str:
         out.append(f"  description: {_string(export.account_names.get(account, account))}")
     out.append("")
     flag = "!" if export.provisional else "*"
-    out.append(f"{day} {flag} {_string('City of Riverbend')} {_string(heading)}")
-    out.append(f"  journal_id: {_string(export.entry_id)}")
-    for line in export.lines:
-        name = beancount_account(line.account, export.account_types.get(line.account, ""))
-        amount = line.net.plain()
-        out.append(f"  {name:<32} {amount:>14} USD")
-        if line.memo:
-            out.append(f"    memo: {_string(line.memo)}")
-    out.append("")
+    for entry in export.entries:
+        out.append(f"{day} {flag} {_string('City of Riverbend')} {_string(entry.description)}")
+        out.append(f"  journal_id: {_string(entry.id)}")
+        out.append(f"  kind: {_string(entry.kind)}")
+        for line in entry.lines:
+            name = beancount_account(line.account, export.account_types.get(line.account, ""))
+            amount = line.net.plain()
+            out.append(f"  {name:<32} {amount:>14} USD")
+            if line.memo:
+                out.append(f"    memo: {_string(line.memo)}")
+        out.append("")
     return "\n".join(out)

@@ -22,9 +22,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cashdesk.domain.inputs import require_reason
 from cashdesk.domain.privacy import redact_pans
 from cashdesk.domain.roles import Operator, Permission
-from cashdesk.errors import AuthenticationError, PermissionDenied, StateError, ValidationError
+from cashdesk.errors import AuthenticationError, PermissionDenied, StateError
 from cashdesk.services.auth import AuthService, operator_of
 from cashdesk.services.context import ServiceContext
 from cashdesk.store.engine import transaction
@@ -32,7 +33,6 @@ from cashdesk.store.models import User, new_uuid
 from cashdesk.store.security_models import ApprovalRow
 
 APPROVAL_LIFETIME = dt.timedelta(minutes=5)
-MIN_REASON = 3
 
 
 class OverrideAction(enum.StrEnum):
@@ -81,10 +81,7 @@ class Approval:
 
 
 def normalise_reason(reason: str) -> str:
-    reason = redact_pans(" ".join(reason.split()))
-    if len(reason) < MIN_REASON:
-        raise ValidationError("Give the reason for the override.")
-    return reason[:200]
+    return require_reason(redact_pans(reason), asked="Give the reason for the override.")[:200]
 
 
 def use_approval(

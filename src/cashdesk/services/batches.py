@@ -39,26 +39,25 @@ import hashlib
 import io
 import re
 from collections.abc import Callable, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from cashdesk.domain import tender as T
 from cashdesk.domain.catalog import Pricing
 from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.money import Money, total
-from cashdesk.domain.receipt import FinalReceipt, ReceiptDraft
+from cashdesk.domain.receipt import ReceiptDraft
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import CashdeskError, StateError, ValidationError
 from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.drawers import DrawerService
 from cashdesk.services.payments import PaymentService
-from cashdesk.services.records import RecordsService, paid_on_date
+from cashdesk.services.posting import BatchRowKey, Participant, Posting, Voiding
+from cashdesk.services.records import RecordsService
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import Receipt
 from cashdesk.store.records_models import PaymentBatch, PaymentBatchRow
@@ -132,9 +131,6 @@ class BatchResult:
             self.posted_amount + self.already_posted_amount + self.exceptions_amount
             == self.control_total
         )
-
-
-_BATCH_ROW: ContextVar[tuple[str, BatchRow] | None] = ContextVar("cashdesk_batch_row", default=None)
 
 
 def decode_batch_file(data: bytes) -> str:
@@ -468,16 +464,21 @@ class BatchService:
         for line in lines:
             draft.add_line(line)
         draft.add_tender(self._tender(row))
-        token = _BATCH_ROW.set((batch_id, row))
+        key = BatchRowKey(
+            batch_id=batch_id,
+            row_key=row.key,
+            row_no=row.row_no,
+            reference=row.reference,
+            amount_cents=row.amount.cents,
+        )
         try:
-            with paid_on_date(paid_on):
-                posted = self.payments.post_payment(operator, draft, drawer=drawer, devices=False)
+            posted = self.payments.post_payment(
+                operator, draft, drawer=drawer, devices=False, paid_on=paid_on, batch_row=key
+            )
         except IntegrityError as err:
             if "row_key" in str(err.orig):
                 raise _AlreadyPosted from None  # a concurrent import of the same file won
             raise
-        finally:
-            _BATCH_ROW.reset(token)
         return posted.number
 
     @staticmethod
@@ -494,26 +495,6 @@ class BatchService:
         if row.tender == "cash":
             return T.cash(row.amount)
         raise ValidationError(f"Tender {row.tender!r} is not check, money_order or cash.")
-
-    def record_batch_row(
-        self, s: Session, receipt: Receipt, final: FinalReceipt, operator: Operator
-    ) -> None:
-        """``payments.posted_hooks``: the row's key, in its receipt's transaction."""
-        current = _BATCH_ROW.get()
-        if current is None:
-            return
-        batch_id, row = current
-        s.add(
-            PaymentBatchRow(
-                batch_id=batch_id,
-                row_key=row.key,
-                row_no=row.row_no,
-                reference=row.reference,
-                amount_cents=row.amount.cents,
-                receipt_id=receipt.id,
-            )
-        )
-        s.flush()  # the unique row key refuses a second posting here, inside the transaction
 
     def _close_import(
         self, operator: Operator, batch_id: str, result: BatchResult, path: Path
@@ -565,6 +546,43 @@ class BatchService:
                     **summary,
                 },
             )
+
+
+class BatchRows(Participant[BatchRowKey | None]):
+    """The batch row a receipt posts: recorded with it, forgotten by its void (so the row
+    can be posted again by the next import of the file)."""
+
+    name = "batches"
+
+    def check(self, posting: Posting) -> BatchRowKey | None:
+        return posting.batch_row
+
+    def apply(self, posting: Posting, plan: BatchRowKey | None) -> None:
+        if plan is None:
+            return
+        posting.session.add(
+            PaymentBatchRow(
+                batch_id=plan.batch_id,
+                row_key=plan.row_key,
+                row_no=plan.row_no,
+                reference=plan.reference,
+                amount_cents=plan.amount_cents,
+                receipt_id=posting.posted.id,
+            )
+        )
+        posting.session.flush()  # the unique row key refuses a second posting, in the transaction
+
+    def undo(self, voiding: Voiding) -> None:
+        row = voiding.session.scalar(
+            select(PaymentBatchRow).where(PaymentBatchRow.receipt_id == voiding.receipt.id)
+        )
+        if row is None:
+            return
+        voiding.undone.append(
+            {"record": "batch_row", "batch_id": row.batch_id, "row_no": row.row_no}
+        )
+        voiding.session.delete(row)
+        voiding.session.flush()
 
 
 class _AlreadyPosted(Exception):

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from cashdesk import events
 from cashdesk.domain.drawer import (
-    MIN_REASON,
     CashCount,
     SessionState,
     Step,
@@ -26,6 +25,7 @@ from cashdesk.domain.drawer import (
     change_fund_returned,
     check_day_closable,
 )
+from cashdesk.domain.inputs import require_reason
 from cashdesk.domain.money import Money, total
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import StateError, ValidationError
@@ -74,9 +74,7 @@ class DayCloseService:
         """A supervisor sends a counted or approved drawer back to open (audited); its count
         is set aside and the cashier counts again."""
         operator.require(Permission.REOPEN_DRAWER)
-        reason = " ".join(reason.split())
-        if len(reason) < MIN_REASON:
-            raise ValidationError("Give the reason for reopening the drawer.")
+        reason = require_reason(reason, asked="Give the reason for reopening the drawer.")
         now = self.ctx.now()
         with transaction(self.ctx.sessions) as s:
             row = session_row(self.ctx, s, session_id)

@@ -50,6 +50,7 @@ from cashdesk.reports.data import (
 )
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.drawers import business_date_for
+from cashdesk.services.journal_export import close_entries, store_totals, stored_entries
 from cashdesk.store.drawer_models import (
     BusinessDayRow,
     DepositRow,
@@ -382,17 +383,21 @@ class DayReportService:
             return self._deposits(s, business_date)
 
     def journal(self, operator: Operator, business_date: dt.date) -> JournalExport:
-        """The day's journal: the stored entry of a closed day, else a provisional one built
-        from what is counted so far (so a supervisor can check it before the close)."""
+        """The day's journal: every journal entry of the date (receipts, voids, returned
+        checks...) and the close's over/short and change fund, from the stored close of a
+        closed day, else provisional from what is counted so far."""
         operator.require(Permission.RUN_REPORTS)
+        ws = self.ctx.workstation_id
         with self.ctx.sessions() as s:
-            closed = s.get(BusinessDayRow, (self.ctx.workstation_id, business_date))
+            closed = s.get(BusinessDayRow, (ws, business_date))
             if closed is not None:
-                lines = stored_journal(s, closed.journal_entry_id)
+                day_lines = stored_journal(s, closed.journal_entry_id)
                 entry_id = closed.journal_entry_id
             else:
-                lines = build_day_journal(self.ctx, s, business_date).lines
-                entry_id = f"PROVISIONAL-{self.ctx.workstation_id}-{business_date:%Y%m%d}"
+                day_lines = build_day_journal(self.ctx, s, business_date, lines=[]).lines
+                entry_id = f"PROVISIONAL-{ws}-{business_date:%Y%m%d}"
+            entries = stored_entries(s, ws, business_date) + close_entries(entry_id, day_lines)
+            lines = tuple(line for entry in entries for line in entry.lines)
             accounts = {a.account: a for a in s.scalars(select(GLAccountRow))}
             used = {line.account for line in lines}
             return JournalExport(
@@ -403,6 +408,8 @@ class DayReportService:
                 lines=lines,
                 account_types={a: accounts[a].type for a in used if a in accounts},
                 account_names={a: accounts[a].description for a in used if a in accounts},
+                entries=tuple(entries),
+                store_totals=tuple(store_totals(s, ws, business_date)),
             )
 
     # -- building ------------------------------------------------------------------------------

@@ -36,11 +36,12 @@ from cashdesk.devices.base import (
 )
 from cashdesk.devices.document import DocumentLine, ReceiptDocument
 from cashdesk.devices.endorsement import Endorsement
+from cashdesk.domain.inputs import require_reason
 from cashdesk.domain.micr import parse_micr
 from cashdesk.domain.money import Money
 from cashdesk.domain.roles import Operator, Permission, may
 from cashdesk.domain.tender import Tender, TenderKind
-from cashdesk.errors import DeviceError, NotFound, PermissionDenied, StateError, ValidationError
+from cashdesk.errors import DeviceError, NotFound, PermissionDenied, StateError
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.documents import receipt_document
 from cashdesk.services.drawers import DEFAULT_DRAWER, open_session_row
@@ -49,7 +50,6 @@ from cashdesk.store.models import Receipt, new_uuid
 
 log = logging.getLogger(__name__)
 
-MIN_NO_SALE_REASON = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +131,7 @@ class DeviceService:
     ) -> NoSaleResult:
         """Open the cash drawer without a payment; the cashier's own open drawer only."""
         operator.require(Permission.NO_SALE)
-        reason = " ".join(reason.split())
-        if len(reason) < MIN_NO_SALE_REASON:
-            raise ValidationError("Give the reason for opening the drawer.")
+        reason = require_reason(reason, asked="Give the reason for opening the drawer.")
         job = new_uuid()
         with transaction(self.ctx.sessions) as s:
             session_row = open_session_row(s, self.ctx.workstation_id, drawer)

@@ -31,11 +31,12 @@ from sqlalchemy import ColumnClause, Integer, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from cashdesk.domain import citation as cit
+from cashdesk.domain import utility as util
 from cashdesk.domain.money import Money
 from cashdesk.domain.search_text import query_tokens
 from cashdesk.errors import NotFound, ValidationError
 from cashdesk.services.context import ServiceContext
-from cashdesk.services.records import citation_of, citation_status, utility_status
+from cashdesk.services.records import citation_of
 from cashdesk.store.records_models import RecordPosting
 from cashdesk.store.records_search import KIND_STRIDE, RecordKind, search_rowid, split_rowid
 from cashdesk.store.reference_models import (
@@ -231,7 +232,7 @@ class LookupService:
                 restored.add(reference)
         out = []
         for a, r in rows:
-            status = utility_status(a.status, restored_here=a.account_no in restored)
+            status = util.shown_status(a.status, restored_here=a.account_no in restored)
             open_cents = billed.get(a.account_no, 0) - paid.get(a.account_no, 0)
             out.append(
                 (
@@ -281,7 +282,7 @@ class LookupService:
                             f"{v.description if v else c.violation_code} · "
                             f"issued {c.issue_date:%m/%d/%Y}"
                         ),
-                        status=citation_status(c.status, paid_here=paid),
+                        status=cit.shown_status(c.status, paid_here=paid),
                         amount_due=amount,
                     ),
                 )

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session, selectinload
 from cashdesk import events
 from cashdesk.devices.document import ReceiptDocument, render_text
 from cashdesk.domain.gl import distribute, reverse
+from cashdesk.domain.inputs import require_reason
 from cashdesk.domain.money import Money
 from cashdesk.domain.privacy import redact_pans, shown_account
-from cashdesk.domain.receipt import FinalReceipt, ReceiptDraft
+from cashdesk.domain.receipt import FinalReceipt, ReceiptDraft, void_refusal
 from cashdesk.domain.roles import Operator, Permission, may
 from cashdesk.domain.tender import TenderKind
 from cashdesk.errors import DeviceError, NotFound, PermissionDenied, StateError, ValidationError
@@ -32,6 +33,7 @@ from cashdesk.services.context import ServiceContext
 from cashdesk.services.devices import check_endorsements, endorse_checks, pole_line
 from cashdesk.services.documents import receipt_document
 from cashdesk.services.drawers import DEFAULT_DRAWER, business_date_for, open_session_row
+from cashdesk.services.posting import BatchRowKey, Pipeline, Posting, Voiding
 from cashdesk.store.engine import StoreError, transaction
 from cashdesk.store.models import (
     DrawerSession,
@@ -45,9 +47,6 @@ from cashdesk.store.models import (
 )
 
 log = logging.getLogger(__name__)
-
-MIN_VOID_REASON = 3
-
 
 def format_receipt_number(workstation_id: str, seq: int) -> str:
     return f"{workstation_id}-{seq:06d}"
@@ -137,16 +136,6 @@ def entry_payload(entry: JournalEntry) -> dict[str, object]:
     }
 
 
-# Extension points for the areas that build on posting (records, licenses, devices...):
-# a check runs inside the posting transaction before anything is written and raises a
-# CashdeskError to refuse the receipt; a posted-hook runs inside the same transaction after
-# the receipt rows exist, so what it writes (a bill item paid, a license renewed) commits or
-# rolls back with the receipt.
-PostingCheck = Callable[[Session, FinalReceipt, Operator], None]
-PostedHook = Callable[[Session, Receipt, FinalReceipt, Operator], None]
-# A void-hook runs inside the void's transaction after the receipt is marked voided; it undoes
-# what a posted-hook recorded (a bill item paid...) or raises a CashdeskError to refuse the void.
-VoidHook = Callable[[Session, Receipt, Operator], None]
 # Posts a training user's receipt apart from the real ones (services/training.py).
 TrainingPoster = Callable[[Operator, FinalReceipt], "PostedReceipt"]
 
@@ -172,9 +161,8 @@ class PaymentService:
     def __init__(self, ctx: ServiceContext, catalog: CatalogService) -> None:
         self.ctx = ctx
         self.catalog = catalog
-        self.checks: list[PostingCheck] = []
-        self.posted_hooks: list[PostedHook] = []
-        self.void_hooks: list[VoidHook] = []
+        # Every kind of record a receipt touches (services/posting.py), registered once.
+        self.pipeline = Pipeline()
         self.training_poster: TrainingPoster | None = None
 
     # -- posting ------------------------------------------------------------------------
@@ -185,9 +173,13 @@ class PaymentService:
         *,
         drawer: str = DEFAULT_DRAWER,
         devices: bool = True,
+        paid_on: dt.date | None = None,
+        batch_row: BatchRowKey | None = None,
     ) -> PostedReceipt:
         """``devices=False`` posts without printing, kicking or displaying: a mail or lockbox
-        batch has no customer at the counter and no cash in the counter's drawer."""
+        batch has no customer at the counter and no cash in the counter's drawer. ``paid_on``
+        (a mail row's postmark) is the date penalties are computed as of, the receipt's
+        business date when not given; ``batch_row`` is the batch row the receipt posts."""
         operator.require(Permission.TAKE_PAYMENT)
         final = receipt.freeze() if isinstance(receipt, ReceiptDraft) else receipt
         known = self.catalog.catalog()
@@ -214,8 +206,17 @@ class PaymentService:
                     f"Drawer {drawer} is open for {session_row.cashier.full_name}; "
                     "it must be handed over or shared before you take payments on it."
                 )
-            for posting_check in self.checks:
-                posting_check(s, final, operator)
+            business_date = business_date_for(s, self.ctx, now)
+            posting = Posting(
+                session=s,
+                final=final,
+                operator=operator,
+                now=now,
+                business_date=business_date,
+                paid_on=paid_on or business_date,
+                batch_row=batch_row,
+            )
+            self.pipeline.check(posting)
             seq = self._next_seq(s)
             row = Receipt(
                 id=new_uuid(),  # set now, not at flush, so the journal can name it unflushed
@@ -225,7 +226,7 @@ class PaymentService:
                 drawer_session_id=session_row.id,
                 cashier_id=operator.user_id,
                 # After the day close, late receipts belong to the next business date.
-                business_date=business_date_for(s, self.ctx, now),
+                business_date=business_date,
                 posted_at=now,
                 payer=final.payer[:120],
                 total_cents=final.total.cents,
@@ -270,8 +271,8 @@ class PaymentService:
             )
             entry.lines = journal_line_rows(journal)
             s.add(entry)
-            for hook in self.posted_hooks:
-                hook(s, row, final, operator)
+            posting.receipt = row
+            self.pipeline.apply(posting)
             self.ctx.audit(
                 s,
                 action="receipt_posted",
@@ -415,9 +416,7 @@ class PaymentService:
         else:
             operator.require(Permission.REQUEST_VOID)
             reason = reason or approval.reason
-        reason = redact_pans(" ".join(reason.split()))
-        if len(reason) < MIN_VOID_REASON:
-            raise ValidationError("Give the reason for the void.")
+        reason = require_reason(redact_pans(reason), asked="Give the reason for the void.")
         now = self.ctx.now()
         with transaction(self.ctx.sessions) as s:
             row = self._load(s, number)
@@ -426,14 +425,17 @@ class PaymentService:
                 raise PermissionDenied(
                     "Your own receipt needs another supervisor's approval to be voided."
                 )
-            if row.status == "voided":
-                raise StateError(f"Receipt {row.number} is already voided.")
             today = business_date_for(s, self.ctx, now)  # a closed day is locked
-            if row.business_date != today:
-                raise StateError(
-                    f"Receipt {row.number} is from {row.business_date:%Y-%m-%d}; only today's "
-                    "receipts can be voided."
-                )
+            drawer_row = s.get(DrawerSession, row.drawer_session_id)
+            refusal = void_refusal(
+                number=row.number,
+                status=row.status,
+                business_date=row.business_date,
+                today=today,
+                drawer_open=drawer_row is None or drawer_row.status == "open",
+            )
+            if refusal is not None:
+                raise StateError(refusal)
             original = s.scalar(
                 select(JournalEntry)
                 .where(JournalEntry.receipt_id == row.id, JournalEntry.kind == "receipt")
@@ -441,12 +443,6 @@ class PaymentService:
             )
             if original is None:
                 raise StateError(f"Receipt {row.number} has no journal entry to reverse.")
-            drawer_row = s.get(DrawerSession, row.drawer_session_id)
-            if drawer_row is not None and drawer_row.status != "open":
-                raise StateError(
-                    f"Receipt {row.number}'s drawer has been counted; a lead cashier must "
-                    "reopen it before the void, so the count stays right."
-                )
             if approval is not None:
                 use_approval(
                     self.ctx,
@@ -461,8 +457,8 @@ class PaymentService:
             row.voided_at = now
             row.voided_by_id = operator.user_id
             row.void_reason = reason[:200]
-            for void_hook in self.void_hooks:
-                void_hook(s, row, operator)
+            voiding = Voiding(session=s, receipt=row, operator=operator, now=now)
+            self.pipeline.undo(voiding)
             entry = JournalEntry(
                 kind="void",
                 receipt_id=row.id,
@@ -500,6 +496,8 @@ class PaymentService:
                     "approved_by": approval.approver_username if approval else operator.username,
                     "reason": reason,
                     "journal_entry": entry_payload(entry),
+                    # What the void put back (a license's expiry, a TOT return...).
+                    "undone": voiding.undone,
                 },
             )
             summary = self._summary(row)

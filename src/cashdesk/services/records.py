@@ -4,23 +4,26 @@ The rules are the domain's (``domain.utility``, ``domain.citation``, ``domain.re
 this service reads the local cache, builds receipt lines through them and keeps the cache
 honest about what this counter has collected:
 
-- **At once, in the posting transaction.** ``check_posting`` (a ``payments.checks`` entry)
-  recomputes every UTIL and CIT line of a receipt from the cache as it is inside the posting
-  transaction (BEGIN IMMEDIATE, so no other posting interleaves) and refuses the receipt when
-  they differ: a bill that another payment at this counter has paid meanwhile, a citation paid
-  twice, a citation amount that is not its amount due. ``record_posting`` (a posted-hook) then
-  writes ``record_postings`` rows: what each bill item received, a credit balance, a restored
-  service, a citation paid. The cache tables themselves are never edited (they are the central
-  ledger's copy); open amounts and statuses are the cached ones minus the live postings.
-- **Voids and returned checks** mark the receipt's postings reversed, which re-opens what it
-  paid (``on_void``, a ``payments.void_hooks`` entry; ``process_returned_check``).
-- A check tender on the returned-check list is refused at posting by ``check_posting`` too,
+- **At once, in the posting transaction.** The ``UtilityBills`` and ``Citations`` posting
+  participants (services/posting.py) recompute every UTIL and CIT line of a receipt from the
+  cache as it is inside the posting transaction (BEGIN IMMEDIATE, so no other posting
+  interleaves) and refuse the receipt when they differ: a bill that another payment at this
+  counter has paid meanwhile, a citation paid twice, a citation amount that is not its amount
+  due. Their ``apply`` then writes ``record_postings`` rows: what each bill item received, a
+  credit balance, a restored service, a citation paid. The cache tables themselves are never
+  edited (they are the central ledger's copy); open amounts and statuses are the cached ones
+  minus the live postings.
+- **Voids** delete the receipt's postings (the participants' ``undo``), which re-opens what
+  it paid exactly as before; a **returned check** marks them reversed
+  (``process_returned_check``) and keeps them as the history of the NSF.
+- A check tender on the returned-check list is refused at posting by the ``ReturnedChecks``
+  participant,
   so a keyed check, a MICR-read check and a mailed check all meet the same rule.
 
 Choices where RULES.md is silent (documented here once):
 
 - "Paid on" is the receipt's business date; a mail batch row uses its postmark instead
-  (see :func:`paid_on_date`).
+  (``Posting.paid_on``).
 - A contested citation that is paid stays contested in the cache (the contest stays open) but
   has a live posting, so it shows "paid, contest pending" and takes no second payment.
 - An account's credit balance is shown, not applied to its open items: the central billing
@@ -46,24 +49,22 @@ Choices where RULES.md is silent (documented here once):
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from cashdesk.domain import citation as cit
 from cashdesk.domain import utility as util
 from cashdesk.domain.gl import reverse
-from cashdesk.domain.lines import ChargeLine
+from cashdesk.domain.lines import ChargeLine, added_twice
 from cashdesk.domain.money import Money, total
-from cashdesk.domain.receipt import FinalReceipt
 from cashdesk.domain.returned_checks import (
     FIRST_RETURNED_CHECK_FEE,
+    REVENUE_CODE,
     ReturnedCheckList,
+    collects_fee_of,
     normalise_account,
     returned_check_fee,
     returned_check_fee_amount,
@@ -74,6 +75,7 @@ from cashdesk.domain.tender import TenderKind
 from cashdesk.errors import NotFound, StateError, ValidationError
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.payments import entry_payload
+from cashdesk.services.posting import Participant, Posting, Voiding
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import (
     JournalEntry,
@@ -90,26 +92,6 @@ from cashdesk.store.reference_models import (
     UtilityBillItemRow,
 )
 
-# -- the date penalties are computed as of ----------------------------------------------
-
-_PLANS = "cashdesk.records.plans"
-_PAID_ON: ContextVar[dt.date | None] = ContextVar("cashdesk_paid_on", default=None)
-
-
-@contextmanager
-def paid_on_date(day: dt.date) -> Iterator[None]:
-    """Post with ``day`` as the paid-on date of UTIL and CIT lines (a mail row's postmark)."""
-    token = _PAID_ON.set(day)
-    try:
-        yield
-    finally:
-        _PAID_ON.reset(token)
-
-
-def effective_paid_on(ctx: ServiceContext) -> dt.date:
-    return _PAID_ON.get() or ctx.business_date()
-
-
 # -- reading the cache as this counter has changed it -----------------------------------
 
 
@@ -117,38 +99,24 @@ def _live() -> ColumnElement[bool]:
     return RecordPosting.reversed_at.is_(None)
 
 
-def utility_status(cached: str, *, restored_here: bool) -> str:
-    """A disconnected account whose service a live posting here restored is active."""
-    if cached == util.AccountStatus.DISCONNECTED and restored_here:
-        return util.AccountStatus.ACTIVE.value
-    return cached
-
-
 def citation_of(row: CitationRow, *, paid_here: bool) -> cit.Citation:
-    """The cached citation, paid when a live posting here paid it."""
+    """The cached citation, as this counter's live payments leave it."""
     return cit.Citation(
         citation_no=row.citation_no,
         plate=row.plate,
         plate_state=row.plate_state,
         issue_date=row.issue_date,
         violation_code=row.violation_code,
-        status=cit.CitationStatus.PAID if paid_here else cit.CitationStatus(row.status),
+        status=cit.status_after_payments(row.status, paid_here=paid_here),
         contest_date=row.contest_date,
     )
-
-
-def citation_status(cached: str, *, paid_here: bool) -> str:
-    """The status shown: a contested citation paid here stays contested centrally."""
-    if not paid_here:
-        return cached
-    return "paid, contest pending" if cached == cit.CitationStatus.CONTESTED else "paid"
 
 
 @dataclass(frozen=True, slots=True)
 class LoadedAccount:
     account: util.UtilityAccount
     items: tuple[util.BillItem, ...]  # open amounts, after this counter's live postings
-    item_ids: dict[int, int]  # id(BillItem) -> utility_bill_items.id
+    item_ids: dict[tuple[str, dt.date, str], int]  # BillItem.key -> utility_bill_items.id
     credit_balance: Money
 
 
@@ -176,7 +144,7 @@ def load_utility(s: Session, account_no: str) -> LoadedAccount:
         service_address=row.service_address,
         mailing_address=row.mailing_address,
         status=util.AccountStatus(
-            utility_status(row.status, restored_here="utility_restore" in recorded)
+            util.shown_status(row.status, restored_here="utility_restore" in recorded)
         ),
     )
     paid = (
@@ -198,7 +166,7 @@ def load_utility(s: Session, account_no: str) -> LoadedAccount:
         .where(UtilityBillItemRow.account_no == number)
     ).all()
     items: list[util.BillItem] = []
-    ids: dict[int, int] = {}
+    ids: dict[tuple[str, dt.date, str], int] = {}
     for item_row, paid_cents in rows:
         left = item_row.amount_cents - int(paid_cents)
         if left <= 0:
@@ -211,7 +179,7 @@ def load_utility(s: Session, account_no: str) -> LoadedAccount:
             amount=Money(cents=left),
         )
         items.append(item)
-        ids[id(item)] = item_row.id
+        ids[item.key] = item_row.id
     ordered = util.application_order(items)
     return LoadedAccount(
         account=account,
@@ -389,7 +357,7 @@ class RecordsService:
             lines = cit.citation_due(c, paid_on=paid_on)
         except ValidationError as err:
             refusal = str(err)
-        status = citation_status(cached_status, paid_here=c.status is cit.CitationStatus.PAID)
+        status = cit.shown_status(cached_status, paid_here=c.status is cit.CitationStatus.PAID)
         v = cit.VIOLATIONS.get(c.violation_code)
         return CitationView(
             citation_no=c.citation_no,
@@ -413,90 +381,6 @@ class RecordsService:
             c = load_citation(s, number)
         return cit.citation_due(c, paid_on=paid_on or self.ctx.business_date())
 
-    # -- posting extension points -------------------------------------------------------
-    def check_posting(self, s: Session, final: FinalReceipt, operator: Operator) -> None:
-        """``payments.checks``: refuse what the cache says cannot be collected."""
-        for tender in final.tenders:
-            if tender.kind is TenderKind.CHECK:
-                ensure_check_accepted(s, tender.check_routing, tender.check_account)
-        paid_on = effective_paid_on(self.ctx)
-        # Kept on the session (one transaction) for the posted-hook, which runs next in the
-        # same transaction: nothing can change the cache in between.
-        s.info[_PLANS] = (
-            final,
-            self._utility_plans(s, final, paid_on),
-            self._citation_plans(s, final, paid_on),
-            self._fee_events(s, final),
-        )
-
-    def record_posting(
-        self, s: Session, receipt: Receipt, final: FinalReceipt, operator: Operator
-    ) -> None:
-        """``payments.posted_hooks``: record what the receipt collected, in its transaction."""
-        cached = s.info.pop(_PLANS, None)
-        if cached is not None and cached[0] is final:
-            _, utility_plans, citation_plans, fee_events = cached
-        else:  # a hook list without check_posting: compute them here
-            paid_on = effective_paid_on(self.ctx)
-            utility_plans = self._utility_plans(s, final, paid_on)
-            citation_plans = self._citation_plans(s, final, paid_on)
-            fee_events = self._fee_events(s, final)
-        for loaded, application in utility_plans:
-            number = loaded.account.account_no
-            for allocation in application.allocations:
-                if allocation.applied:
-                    s.add(
-                        RecordPosting(
-                            receipt_id=receipt.id,
-                            kind="utility_item",
-                            reference=number,
-                            bill_item_id=loaded.item_ids[id(allocation.item)],
-                            amount_cents=allocation.applied.cents,
-                        )
-                    )
-            if application.credit_balance:
-                s.add(
-                    RecordPosting(
-                        receipt_id=receipt.id,
-                        kind="utility_credit",
-                        reference=number,
-                        amount_cents=application.credit_balance.cents,
-                    )
-                )
-            if application.restored:
-                s.add(
-                    RecordPosting(receipt_id=receipt.id, kind="utility_restore", reference=number)
-                )
-        for c, lines in citation_plans:
-            s.add(
-                RecordPosting(
-                    receipt_id=receipt.id,
-                    kind="citation",
-                    reference=c.citation_no,
-                    amount_cents=total(line.amount for line in lines).cents,
-                )
-            )
-        for event in fee_events:
-            event.fee_paid_receipt_id = receipt.id
-        s.flush()
-
-    def on_void(self, s: Session, receipt: Receipt, operator: Operator) -> None:
-        """``payments.void_hooks``: a voided receipt re-opens what it paid."""
-        returned = s.scalar(
-            select(ReturnedCheckEvent.number).where(ReturnedCheckEvent.receipt_id == receipt.id)
-        )
-        if returned is not None:
-            raise StateError(
-                f"Receipt {receipt.number} had its check returned ({returned}); "
-                "it cannot also be voided."
-            )
-        self._reverse_postings(s, receipt.id, by="void")
-        s.execute(
-            update(ReturnedCheckEvent)
-            .where(ReturnedCheckEvent.fee_paid_receipt_id == receipt.id)
-            .values(fee_paid_receipt_id=None)
-        )
-
     def _reverse_postings(self, s: Session, receipt_id: str, *, by: str) -> list[RecordPosting]:
         rows = list(
             s.scalars(
@@ -511,73 +395,6 @@ class RecordsService:
             row.reversed_at = now
             row.reversed_by = by
         return rows
-
-    def _utility_plans(
-        self, s: Session, final: FinalReceipt, paid_on: dt.date
-    ) -> list[tuple[LoadedAccount, util.UtilityApplication]]:
-        groups: dict[str, list[ChargeLine]] = defaultdict(list)
-        for line in final.lines:
-            if line.code == util.REVENUE_CODE:
-                groups[line.reference].append(line)
-        plans = []
-        for account_no, lines in groups.items():
-            loaded = load_utility(s, account_no)
-            restore = any(line.gl_account == util.GL_RECONNECTION_FEE for line in lines)
-            application = util.apply_payment(
-                loaded.account,
-                loaded.items,
-                amount=total(line.amount for line in lines),
-                paid_on=paid_on,
-                restore=restore,
-            )
-            if _shape(application.lines) != _shape(lines) or (restore and not application.restored):
-                raise StateError(
-                    f"Utility account {account_no} has changed since this payment was built "
-                    "(another payment was posted to it, or the amount does not restore "
-                    "service); look the account up again."
-                )
-            plans.append((loaded, application))
-        return plans
-
-    def _citation_plans(
-        self, s: Session, final: FinalReceipt, paid_on: dt.date
-    ) -> list[tuple[cit.Citation, list[ChargeLine]]]:
-        groups: dict[str, list[ChargeLine]] = defaultdict(list)
-        for line in final.lines:
-            if line.code == cit.REVENUE_CODE:
-                groups[line.reference].append(line)
-        plans = []
-        for number, lines in groups.items():
-            c = load_citation(s, number)
-            due = cit.citation_due(c, paid_on=paid_on)  # refuses paid and dismissed
-            if _shape(due) != _shape(lines):
-                raise ValidationError(
-                    f"Citation {c.citation_no} owes {total(x.amount for x in due)} on "
-                    f"{paid_on:%m/%d/%Y}, not {total(x.amount for x in lines)}; "
-                    "a citation is paid in full."
-                )
-            plans.append((c, lines))
-        return plans
-
-    def _fee_events(self, s: Session, final: FinalReceipt) -> list[ReturnedCheckEvent]:
-        """Open returned-check fees this receipt pays (NSF lines naming an NSF number)."""
-        events = []
-        for line in final.lines:
-            if line.code != "NSF" or not line.reference.startswith("NSF-"):
-                continue
-            event = s.scalar(
-                select(ReturnedCheckEvent).where(ReturnedCheckEvent.number == line.reference)
-            )
-            if event is None:
-                raise NotFound(f"No returned check {line.reference}.")
-            if event.fee_paid_receipt_id is not None:
-                raise StateError(f"The fee for returned check {event.number} is already paid.")
-            if line.amount.cents != event.fee_cents:
-                raise ValidationError(
-                    f"The fee for returned check {event.number} is {Money(cents=event.fee_cents)}."
-                )
-            events.append(event)
-        return events
 
     # -- returned checks ----------------------------------------------------------------
     def process_returned_check(
@@ -796,3 +613,187 @@ class RecordsService:
 
 def _shape(lines: Sequence[ChargeLine]) -> list[tuple[str, str, int, str]]:
     return [(x.code, x.description, x.amount.cents, x.gl_account) for x in lines]
+
+
+# -- the posting participants (services/posting.py) -------------------------------------
+
+UtilityPlan = list[tuple[LoadedAccount, util.UtilityApplication]]
+CitationPlan = list[tuple[cit.Citation, list[ChargeLine]]]
+
+
+class UtilityBills(Participant[UtilityPlan]):
+    """UTIL lines: recomputed from the cache inside the transaction, recorded per bill item."""
+
+    name = "utility"
+    codes = frozenset({util.REVENUE_CODE})
+
+    def check(self, posting: Posting) -> UtilityPlan:
+        plans = []
+        for account_no, lines in posting.by_reference(self.codes).items():
+            if added_twice(lines):
+                raise ValidationError(
+                    f"Account {account_no} is on this sale twice; remove one set of its lines."
+                )
+            loaded = load_utility(posting.session, account_no)
+            restore = any(line.gl_account == util.GL_RECONNECTION_FEE for line in lines)
+            application = util.apply_payment(
+                loaded.account,
+                loaded.items,
+                amount=total(line.amount for line in lines),
+                paid_on=posting.paid_on,
+                restore=restore,
+            )
+            if _shape(application.lines) != _shape(lines) or (restore and not application.restored):
+                raise StateError(
+                    f"Utility account {account_no} has changed since this payment was built "
+                    "(another payment was posted to it, or the amount does not restore "
+                    "service); look the account up again."
+                )
+            plans.append((loaded, application))
+        return plans
+
+    def apply(self, posting: Posting, plan: UtilityPlan) -> None:
+        receipt_id = posting.posted.id
+        for loaded, application in plan:
+            number = loaded.account.account_no
+            for allocation in application.allocations:
+                if allocation.applied:
+                    posting.session.add(
+                        RecordPosting(
+                            receipt_id=receipt_id,
+                            kind="utility_item",
+                            reference=number,
+                            bill_item_id=loaded.item_ids[allocation.item.key],
+                            amount_cents=allocation.applied.cents,
+                        )
+                    )
+            if application.credit_balance:
+                posting.session.add(
+                    RecordPosting(
+                        receipt_id=receipt_id,
+                        kind="utility_credit",
+                        reference=number,
+                        amount_cents=application.credit_balance.cents,
+                    )
+                )
+            if application.restored:
+                posting.session.add(
+                    RecordPosting(receipt_id=receipt_id, kind="utility_restore", reference=number)
+                )
+
+    def undo(self, voiding: Voiding) -> None:
+        _forget_postings(voiding, ("utility_item", "utility_credit", "utility_restore"))
+
+
+class Citations(Participant[CitationPlan]):
+    """CIT lines: a citation is paid in full, its amount due as of the paid-on date."""
+
+    name = "citations"
+    codes = frozenset({cit.REVENUE_CODE})
+
+    def check(self, posting: Posting) -> CitationPlan:
+        plans = []
+        for number, lines in posting.by_reference(self.codes).items():
+            if added_twice(lines):
+                raise ValidationError(
+                    f"Citation {number} is on this sale twice; remove one set of its lines."
+                )
+            c = load_citation(posting.session, number)
+            due = cit.citation_due(c, paid_on=posting.paid_on)  # refuses paid and dismissed
+            if _shape(due) != _shape(lines):
+                raise ValidationError(
+                    f"Citation {c.citation_no} owes {total(x.amount for x in due)} on "
+                    f"{posting.paid_on:%m/%d/%Y}, not {total(x.amount for x in lines)}; "
+                    "a citation is paid in full."
+                )
+            plans.append((c, lines))
+        return plans
+
+    def apply(self, posting: Posting, plan: CitationPlan) -> None:
+        for c, lines in plan:
+            posting.session.add(
+                RecordPosting(
+                    receipt_id=posting.posted.id,
+                    kind="citation",
+                    reference=c.citation_no,
+                    amount_cents=total(line.amount for line in lines).cents,
+                )
+            )
+
+    def undo(self, voiding: Voiding) -> None:
+        _forget_postings(voiding, ("citation",))
+
+
+class ReturnedChecks(Participant[list[ReturnedCheckEvent]]):
+    """Checks on the returned-check list are refused (keyed, MICR-read or mailed alike); NSF
+    lines naming a returned check collect its open fee; a receipt whose check came back
+    cannot be voided (its NSF entry already reversed it)."""
+
+    name = "returned_checks"
+    codes = frozenset({REVENUE_CODE})
+
+    def check(self, posting: Posting) -> list[ReturnedCheckEvent]:
+        for tender in posting.final.tenders:
+            if tender.kind is TenderKind.CHECK:
+                ensure_check_accepted(posting.session, tender.check_routing, tender.check_account)
+        events = []
+        for line in posting.final.lines:
+            number = collects_fee_of(line)
+            if number is None:
+                continue
+            event = posting.session.scalar(
+                select(ReturnedCheckEvent).where(ReturnedCheckEvent.number == number)
+            )
+            if event is None:
+                raise NotFound(f"No returned check {number}.")
+            if event.fee_paid_receipt_id is not None:
+                raise StateError(f"The fee for returned check {event.number} is already paid.")
+            if line.amount.cents != event.fee_cents:
+                raise ValidationError(
+                    f"The fee for returned check {event.number} is {Money(cents=event.fee_cents)}."
+                )
+            events.append(event)
+        return events
+
+    def apply(self, posting: Posting, plan: list[ReturnedCheckEvent]) -> None:
+        for event in plan:
+            event.fee_paid_receipt_id = posting.posted.id
+
+    def undo(self, voiding: Voiding) -> None:
+        s, receipt = voiding.session, voiding.receipt
+        returned = s.scalar(
+            select(ReturnedCheckEvent.number).where(ReturnedCheckEvent.receipt_id == receipt.id)
+        )
+        if returned is not None:
+            raise StateError(
+                f"Receipt {receipt.number} had its check returned ({returned}); "
+                "it cannot also be voided."
+            )
+        for event in s.scalars(
+            select(ReturnedCheckEvent).where(ReturnedCheckEvent.fee_paid_receipt_id == receipt.id)
+        ):
+            event.fee_paid_receipt_id = None
+            voiding.undone.append({"record": "returned_check_fee", "number": event.number})
+
+
+def _forget_postings(voiding: Voiding, kinds: tuple[str, ...]) -> None:
+    """A void takes the receipt's postings away: what they paid is open again, exactly as
+    before the receipt (the audit entry and the outbox row keep what was undone)."""
+    rows = list(
+        voiding.session.scalars(
+            select(RecordPosting).where(
+                RecordPosting.receipt_id == voiding.receipt.id, RecordPosting.kind.in_(kinds)
+            )
+        )
+    )
+    for row in rows:
+        voiding.undone.append(
+            {
+                "record": row.kind,
+                "reference": row.reference,
+                "bill_item_id": row.bill_item_id,
+                "amount_cents": row.amount_cents,
+            }
+        )
+        voiding.session.delete(row)
+    voiding.session.flush()

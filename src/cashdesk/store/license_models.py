@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -61,8 +62,10 @@ class IssuedLicenseRow(Base):
     __tablename__ = "issued_licenses"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
-    # The application the charge lines carried; unique so one application issues once.
-    application: Mapped[str] = mapped_column(String(16), unique=True)
+    # The application the charge lines carried. An application issues once at a time (its
+    # license_applications row is "issued"); a void opens it again, so a voided receipt's
+    # issue and the re-posted one share it.
+    application: Mapped[str] = mapped_column(String(16), index=True)
     kind: Mapped[str] = mapped_column(String(10))  # business / animal
     action: Mapped[str] = mapped_column(String(12))  # new / renewal / replacement
     license_no: Mapped[str] = mapped_column(String(16), index=True)
@@ -84,6 +87,9 @@ class IssuedLicenseRow(Base):
     penalty_cents: Mapped[int] = mapped_column(BigInteger, default=0)  # penalty / late fee
     state_fee_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     total_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The license's row as it was before this renewal or replacement (JSON), so a void puts
+    # it back; empty for a new license (a void removes it).
+    prior: Mapped[str] = mapped_column(Text, default="")
 
     # Declared so the unit of work inserts the receipt before this row.
     receipt: Mapped[Receipt | None] = relationship()
@@ -133,3 +139,25 @@ class TotReturnRow(Base):
         CheckConstraint("received_via IN ('counter','mail','fax')", name="received_via"),
         CheckConstraint("total_cents = tax_cents + penalty_cents + interest_cents", name="total"),
     )
+
+
+class LicenseApplicationRow(Base):
+    """An application waiting for its payment (``APP-…``, the reference of its receipt
+    lines): what the customer asked for, as data, so the posting re-prices and issues it in
+    its own transaction. Issued with a receipt (``receipt_id``) or without a fee; a void
+    opens it again."""
+
+    __tablename__ = "license_applications"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # business / animal / tot
+    action: Mapped[str] = mapped_column(String(12))  # new / renewal / replacement / return
+    summary: Mapped[str] = mapped_column(String(200))
+    params: Mapped[str] = mapped_column(Text)  # the application's fields (JSON)
+    quoted_on: Mapped[dt.date] = mapped_column(Date)  # the business date of the quote
+    paid_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    receipt_id: Mapped[str | None] = mapped_column(ForeignKey("receipts.id"), nullable=True)
+
+    __table_args__ = (CheckConstraint("status IN ('open','issued')", name="status"),)

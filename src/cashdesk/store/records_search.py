@@ -101,7 +101,7 @@ def rebuild_search_index(s: Session) -> int:
 # attributes' history while the flush runs.
 
 
-def _index_after_write(kind: RecordKind) -> tuple[Any, Any]:
+def _index_after_write(kind: RecordKind) -> tuple[Any, Any, Any]:
     columns = SOURCES[kind][1]
     forget = text(
         "INSERT INTO record_search(record_search, rowid, body) VALUES ('delete', :rowid, :body)"
@@ -137,7 +137,12 @@ def _index_after_write(kind: RecordKind) -> tuple[Any, Any]:
             _INSERT, {"rowid": rowid, "body": _body(getattr(target, c) for c in columns)}
         )
 
-    return after_insert, after_update
+    def before_delete(mapper: Mapper[Any], connection: Connection, target: Any) -> None:
+        # A voided new license leaves the cache: its words leave the index with it.
+        body = _body(getattr(target, c) for c in columns)
+        connection.execute(forget, {"rowid": rowid_of(connection, mapper, target), "body": body})
+
+    return after_insert, after_update, before_delete
 
 
 def keep_index_current() -> None:
@@ -153,9 +158,10 @@ def keep_index_current() -> None:
         (BusinessLicenseRow, RecordKind.BUSINESS_LICENSE),
         (AnimalLicenseRow, RecordKind.ANIMAL_LICENSE),
     ):
-        after_insert, after_update = _index_after_write(kind)
+        after_insert, after_update, before_delete = _index_after_write(kind)
         event.listen(model, "after_insert", after_insert)
         event.listen(model, "after_update", after_update)
+        event.listen(model, "before_delete", before_delete)
     _registered = True
 
 

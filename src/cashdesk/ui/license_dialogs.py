@@ -21,11 +21,11 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QVBoxLayout, QWidget
 
 from cashdesk.app import Cashdesk
+from cashdesk.domain.animal_license import renewal_is_open
 from cashdesk.domain.calendar import long_date
 from cashdesk.domain.roles import Operator
 from cashdesk.errors import ValidationError
 from cashdesk.services.licenses import (
-    ANIMAL_RENEWAL_OPENS_DAYS,
     AnimalLicenseInfo,
     BusinessLicenseInfo,
     IssuedLicense,
@@ -318,7 +318,7 @@ class AnimalLicenseDialog(LicenseForm):
         self.set_checked("service", info.service_animal)
         self.set_text("rabies", us_date(info.rabies_expires))
         self.set_text("birth", us_date(info.owner_birth_date))
-        if (info.expires - desk.ctx.business_date()).days > ANIMAL_RENEWAL_OPENS_DAYS:
+        if not renewal_is_open(expires=info.expires, today=desk.ctx.business_date()):
             self.set_choice("action", REPLACE_TAG)  # the service refuses a renewal this early
         self.start()
 

@@ -47,13 +47,13 @@ Choices where the rules leave room (RULES.md says to choose and document):
   payment of the same month is refused with the receipt that paid it.
 """
 
+from cashdesk.domain.inputs import RECEIVED_VIA
 from cashdesk.services.licenses.common import (
     ANIMAL_RENEWAL_OPENS_DAYS,
     APPLICATION_PREFIX,
     EMPTY_TAG_STOCK,
     LICENSE_CODES,
     MAX_TAG_RANGE,
-    RECEIVED_VIA,
     AnimalLicenseInfo,
     BusinessLicenseInfo,
     FiledReturn,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,13 +18,21 @@ from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import NotFound, StateError, ValidationError
 from cashdesk.store.engine import transaction
 from cashdesk.store.license_models import (
+    IssuedLicenseRow,
     TagStockRow,
 )
 from cashdesk.store.reference_models import AnimalLicenseRow
 
 if TYPE_CHECKING:  # reportlab is loaded when a certificate or register is made, not at start
     pass
-from cashdesk.services.licenses.applications import LicenseApplications
+from cashdesk.services.licenses.applications import (
+    Application,
+    LicenseApplications,
+    LicenseParticipant,
+    give_back_number,
+    restore_state,
+    row_state,
+)
 from cashdesk.services.licenses.common import (
     _TAG_PREFIX,
     ANIMAL_RENEWAL_OPENS_DAYS,
@@ -36,6 +45,7 @@ from cashdesk.services.licenses.common import (
     _animal_info,
     _Posting,
 )
+from cashdesk.services.posting import Voiding
 
 
 class AnimalLicenses(LicenseApplications):
@@ -96,60 +106,27 @@ class AnimalLicenses(LicenseApplications):
             row = self._animal_row(s, license_no)
             info = _animal_info(row)
             self._require_tag_in_stock(s)
-        if (info.expires - today).days > ANIMAL_RENEWAL_OPENS_DAYS:
+        if not animal_rules.renewal_is_open(expires=info.expires, today=today):
             raise StateError(
                 f"{info.license_no} ({info.animal_name}) is licensed until "
                 f"{long_date(info.expires)}; renewals open {ANIMAL_RENEWAL_OPENS_DAYS} days "
                 "before the expiry."
             )
-        is_altered = info.altered if altered is None else altered
-        is_service = info.service_animal if service_animal is None else service_animal
-        rabies = info.rabies_expires if rabies_expires is None else rabies_expires
-        born = info.owner_birth_date if owner_birth_date is None else owner_birth_date
-        due_on = info.expires
-
-        def issued_on(business_date: dt.date) -> dt.date:
-            return max(business_date, due_on + dt.timedelta(days=1))
-
-        def requote(business_date: dt.date) -> FeeQuote:
-            return animal_rules.quote_animal_license(
-                species=info.species,
-                altered=is_altered,
-                issued_on=issued_on(business_date),
-                due_on=due_on,
-                term_years=term_years,
-                rabies_expires=rabies,
-                owner_born_on=born,
-                service_animal=is_service,
-            )
-
-        def apply(p: _Posting) -> str:
-            lic = self._animal_row(p.session, info.license_no)
-            if lic.expires != due_on:
-                raise StateError(
-                    f"{info.license_no} was renewed meanwhile (now until "
-                    f"{long_date(lic.expires)}); remove these lines."
-                )
-            tag = self._allocate_tag(p.session)
-            assert p.quote.expires is not None
-            lic.issued = issued_on(p.business_date)
-            lic.expires = p.quote.expires
-            lic.tag_no = tag
-            lic.altered = is_altered
-            lic.service_animal = is_service
-            lic.rabies_expires = rabies
-            lic.owner_birth_date = born
-            self._record_animal(p, "renewal", lic)
-            return f"{lic.license_no} tag {tag}"
-
         return self._hold(
-            kind="animal",
-            action="renewal",
+            AnimalRenewal(
+                license_no=info.license_no,
+                species=animal_rules.species_of(info.species),
+                due_on=info.expires,
+                term_years=term_years,
+                altered=info.altered if altered is None else altered,
+                service_animal=info.service_animal if service_animal is None else service_animal,
+                rabies_expires=info.rabies_expires if rabies_expires is None else rabies_expires,
+                owner_birth_date=(
+                    info.owner_birth_date if owner_birth_date is None else owner_birth_date
+                ),
+            ),
             summary=f"Renewal of {info.license_no} ({info.animal_name}, {info.species})",
-            today=today,
             paid_on=today,
-            requote=requote,
-            apply=apply,
         )
 
     def apply_for_animal_license(
@@ -181,49 +158,21 @@ class AnimalLicenses(LicenseApplications):
             )
         with self.ctx.sessions() as s:
             self._require_tag_in_stock(s)
-
-        def requote(business_date: dt.date) -> FeeQuote:
-            return animal_rules.quote_animal_license(
-                species=kind,
-                altered=altered,
-                issued_on=business_date,
-                due_on=acquired_on,
-                term_years=term_years,
-                rabies_expires=rabies_expires,
-                owner_born_on=owner_birth_date,
-                service_animal=service_animal,
-            )
-
-        def apply(p: _Posting) -> str:
-            number = self._next_license_no(p.session, "AL")
-            tag = self._allocate_tag(p.session)
-            assert p.quote.expires is not None
-            lic = AnimalLicenseRow(
-                license_no=number,
+        return self._hold(
+            NewAnimalLicense(
                 owner=owner_name,
-                owner_birth_date=owner_birth_date,
                 address=where,
                 animal_name=name,
-                species=kind.value,
+                species=kind,
                 altered=altered,
-                service_animal=service_animal,
-                tag_no=tag,
-                issued=p.business_date,
-                expires=p.quote.expires,
+                acquired_on=acquired_on,
+                term_years=term_years,
                 rabies_expires=rabies_expires,
-            )
-            p.session.add(lic)
-            self._record_animal(p, "new", lic)
-            return f"{number} tag {tag}"
-
-        return self._hold(
-            kind="animal",
-            action="new",
+                owner_birth_date=owner_birth_date,
+                service_animal=service_animal,
+            ),
             summary=f"New {kind.value} license for {name} ({owner_name})",
-            today=today,
             paid_on=today,
-            requote=requote,
-            apply=apply,
         )
 
     def replace_tag(self, operator: Operator, *, license_no: str) -> LicenseCharge:
@@ -238,65 +187,16 @@ class AnimalLicenses(LicenseApplications):
                 f"{info.license_no} expired on {long_date(info.expires)}; renew it instead "
                 "(a renewal comes with a new tag)."
             )
-
-        def requote(_business_date: dt.date) -> FeeQuote:
-            return animal_rules.quote_replacement_tag()
-
-        def apply(p: _Posting) -> str:
-            lic = self._animal_row(p.session, info.license_no)
-            lic.tag_no = self._allocate_tag(p.session)
-            self._record_animal(p, "replacement", lic)
-            return f"{lic.license_no} tag {lic.tag_no}"
-
         return self._hold(
-            kind="animal",
-            action="replacement",
+            ReplacementTag(license_no=info.license_no),
             summary=f"Replacement tag for {info.license_no} ({info.animal_name}), "
             f"replacing {info.tag_no}",
-            today=today,
             paid_on=today,
-            requote=requote,
-            apply=apply,
         )
 
-    # -- inside the posting transaction -----------------------------------------------------------
-    def _record_animal(self, p: _Posting, action: str, lic: AnimalLicenseRow) -> None:
-        species = lic.species
-        fee = _amount(p.quote, [animal_rules.GL_LICENSE_FEE, animal_rules.GL_REPLACEMENT_TAG])
-        self._record_issue(
-            p,
-            kind="animal",
-            action=action,
-            license_no=lic.license_no,
-            holder=lic.owner,
-            owner=lic.owner,
-            address=lic.address,
-            detail=f"{lic.animal_name} ({species}, {'altered' if lic.altered else 'unaltered'}"
-            f"{', service animal' if lic.service_animal else ''})",
-            license_class=species,
-            term_start=lic.issued,
-            term_end=lic.expires,
-            tag_no=lic.tag_no,
-            received_via="counter",
-            received_on=p.business_date,
-            fee_cents=fee,
-            penalty_cents=_amount(p.quote, [animal_rules.GL_LATE_FEE]),
-            state_fee_cents=0,
-        )
-
-    def _allocate_tag(self, s: Session) -> str:
-        """The next tag from the stock: the oldest range that has tags left."""
-        stock = s.scalar(
-            select(TagStockRow)
-            .where(TagStockRow.next_no <= TagStockRow.last_no)
-            .order_by(TagStockRow.id)
-            .limit(1)
-        )
-        if stock is None:
-            raise StateError(EMPTY_TAG_STOCK)
-        number = stock.next_no
-        stock.next_no = number + 1
-        return f"{stock.prefix}{number}"
+    @staticmethod
+    def _allocate_tag(s: Session) -> str:
+        return allocate_tag(s)
 
     def _require_tag_in_stock(self, s: Session) -> None:
         left = s.scalar(select(TagStockRow.id).where(TagStockRow.next_no <= TagStockRow.last_no))
@@ -305,10 +205,7 @@ class AnimalLicenses(LicenseApplications):
 
     @staticmethod
     def _animal_row(s: Session, license_no: str) -> AnimalLicenseRow:
-        row = s.get(AnimalLicenseRow, license_no.strip().upper())
-        if row is None:
-            raise NotFound(f"No animal license {license_no.strip()!r}.")
-        return row
+        return animal_row(s, license_no)
 
     # -- tag stock ------------------------------------------------------------------------------
     def load_tag_stock(
@@ -366,3 +263,253 @@ class AnimalLicenses(LicenseApplications):
                 TagRange(prefix=r.prefix, first_no=r.first_no, last_no=r.last_no, next_no=r.next_no)
                 for r in s.scalars(select(TagStockRow).order_by(TagStockRow.id))
             ]
+
+
+def animal_row(s: Session, license_no: str) -> AnimalLicenseRow:
+    row = s.get(AnimalLicenseRow, license_no.strip().upper())
+    if row is None:
+        raise NotFound(f"No animal license {license_no.strip()!r}.")
+    return row
+
+
+def allocate_tag(s: Session) -> str:
+    """The next tag from the stock: the oldest range that has tags left."""
+    stock = s.scalar(
+        select(TagStockRow)
+        .where(TagStockRow.next_no <= TagStockRow.last_no)
+        .order_by(TagStockRow.id)
+        .limit(1)
+    )
+    if stock is None:
+        raise StateError(EMPTY_TAG_STOCK)
+    number = stock.next_no
+    stock.next_no = number + 1
+    return f"{stock.prefix}{number}"
+
+
+_TAG = re.compile(r"^([A-Z]{0,4})([0-9]+)$")
+
+
+def return_tag(s: Session, tag: str, *, by: int, at: dt.datetime) -> None:
+    """A voided license's tag goes back to the stock: its range takes it back when it was the
+    last one handed out, else it is stocked again as a range of one (handed out after the
+    older ranges)."""
+    match = _TAG.match(tag)
+    if match is None:
+        return
+    prefix, number = match.group(1), int(match.group(2))
+    stock = s.scalar(
+        select(TagStockRow).where(TagStockRow.prefix == prefix, TagStockRow.next_no == number + 1)
+    )
+    if stock is not None and stock.first_no <= number:
+        stock.next_no = number
+        return
+    s.add(
+        TagStockRow(
+            prefix=prefix,
+            first_no=number,
+            last_no=number,
+            next_no=number,
+            loaded_at=at,
+            loaded_by_id=by,
+        )
+    )
+
+
+def record_animal(
+    licenses: LicenseApplications, p: _Posting, action: str, lic: AnimalLicenseRow, prior: str
+) -> None:
+    species = lic.species
+    fee = _amount(p.quote, [animal_rules.GL_LICENSE_FEE, animal_rules.GL_REPLACEMENT_TAG])
+    licenses._record_issue(
+        p,
+        kind="animal",
+        action=action,
+        license_no=lic.license_no,
+        holder=lic.owner,
+        owner=lic.owner,
+        address=lic.address,
+        detail=f"{lic.animal_name} ({species}, {'altered' if lic.altered else 'unaltered'}"
+        f"{', service animal' if lic.service_animal else ''})",
+        license_class=species,
+        term_start=lic.issued,
+        term_end=lic.expires,
+        tag_no=lic.tag_no,
+        received_via="counter",
+        received_on=p.business_date,
+        prior=prior,
+        fee_cents=fee,
+        penalty_cents=_amount(p.quote, [animal_rules.GL_LATE_FEE]),
+        state_fee_cents=0,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnimalRenewal(Application):
+    kind: ClassVar[str] = "animal"
+    action: ClassVar[str] = "renewal"
+
+    license_no: str
+    species: animal_rules.Species
+    due_on: dt.date  # the previous license's expiry
+    term_years: int
+    altered: bool
+    service_animal: bool
+    rabies_expires: dt.date | None
+    owner_birth_date: dt.date | None
+
+    def issued_on(self, business_date: dt.date) -> dt.date:
+        return max(business_date, self.due_on + dt.timedelta(days=1))
+
+    def license_changed(self) -> str | None:
+        return self.license_no
+
+    def requote(self, business_date: dt.date) -> FeeQuote:
+        return animal_rules.quote_animal_license(
+            species=self.species,
+            altered=self.altered,
+            issued_on=self.issued_on(business_date),
+            due_on=self.due_on,
+            term_years=self.term_years,
+            rabies_expires=self.rabies_expires,
+            owner_born_on=self.owner_birth_date,
+            service_animal=self.service_animal,
+        )
+
+    def issue(self, licenses: LicenseApplications, p: _Posting) -> str:
+        lic = animal_row(p.session, self.license_no)
+        if lic.expires != self.due_on:
+            raise StateError(
+                f"{self.license_no} was renewed meanwhile (now until "
+                f"{long_date(lic.expires)}); remove these lines."
+            )
+        prior = row_state(lic)
+        tag = allocate_tag(p.session)
+        assert p.quote.expires is not None
+        lic.issued = self.issued_on(p.business_date)
+        lic.expires = p.quote.expires
+        lic.tag_no = tag
+        lic.altered = self.altered
+        lic.service_animal = self.service_animal
+        lic.rabies_expires = self.rabies_expires
+        lic.owner_birth_date = self.owner_birth_date
+        record_animal(licenses, p, "renewal", lic, prior)
+        return f"{lic.license_no} tag {tag}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewAnimalLicense(Application):
+    kind: ClassVar[str] = "animal"
+    action: ClassVar[str] = "new"
+
+    owner: str
+    address: str
+    animal_name: str
+    species: animal_rules.Species
+    altered: bool
+    acquired_on: dt.date
+    term_years: int
+    rabies_expires: dt.date | None
+    owner_birth_date: dt.date | None
+    service_animal: bool
+
+    def requote(self, business_date: dt.date) -> FeeQuote:
+        return animal_rules.quote_animal_license(
+            species=self.species,
+            altered=self.altered,
+            issued_on=business_date,
+            due_on=self.acquired_on,
+            term_years=self.term_years,
+            rabies_expires=self.rabies_expires,
+            owner_born_on=self.owner_birth_date,
+            service_animal=self.service_animal,
+        )
+
+    def issue(self, licenses: LicenseApplications, p: _Posting) -> str:
+        number = licenses._next_license_no(p.session, "AL")
+        tag = allocate_tag(p.session)
+        assert p.quote.expires is not None
+        lic = AnimalLicenseRow(
+            license_no=number,
+            owner=self.owner,
+            owner_birth_date=self.owner_birth_date,
+            address=self.address,
+            animal_name=self.animal_name,
+            species=self.species.value,
+            altered=self.altered,
+            service_animal=self.service_animal,
+            tag_no=tag,
+            issued=p.business_date,
+            expires=p.quote.expires,
+            rabies_expires=self.rabies_expires,
+        )
+        p.session.add(lic)
+        record_animal(licenses, p, "new", lic, "")
+        return f"{number} tag {tag}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplacementTag(Application):
+    kind: ClassVar[str] = "animal"
+    action: ClassVar[str] = "replacement"
+
+    license_no: str
+
+    def license_changed(self) -> str | None:
+        return self.license_no
+
+    def requote(self, business_date: dt.date) -> FeeQuote:
+        return animal_rules.quote_replacement_tag()
+
+    def issue(self, licenses: LicenseApplications, p: _Posting) -> str:
+        lic = animal_row(p.session, self.license_no)
+        prior = row_state(lic)
+        lic.tag_no = allocate_tag(p.session)
+        record_animal(licenses, p, "replacement", lic, prior)
+        return f"{lic.license_no} tag {lic.tag_no}"
+
+
+class AnimalLicenseParticipant(LicenseParticipant):
+    """ANL and ANT: a void puts a renewed or re-tagged license back as it was (issue and
+    expiry dates, tag, details on file), removes a new one, and returns its tag to stock."""
+
+    def __init__(self, licenses: LicenseApplications) -> None:
+        super().__init__(
+            licenses,
+            name="animal",
+            codes=frozenset({animal_rules.CODE_LICENSE, animal_rules.CODE_TAG}),
+        )
+
+    def undo(self, voiding: Voiding) -> None:
+        tags = voiding.session.scalars(
+            select(IssuedLicenseRow.tag_no).where(
+                IssuedLicenseRow.receipt_id == voiding.receipt.id,
+                IssuedLicenseRow.kind == "animal",
+                IssuedLicenseRow.tag_no != "",
+            )
+        ).all()
+        super().undo(voiding)
+        # The last tag handed out first, so each range steps back over the tags it gave.
+        for tag in sorted(tags, key=_tag_order, reverse=True):
+            return_tag(voiding.session, tag, by=voiding.operator.user_id, at=voiding.now)
+        voiding.session.flush()
+
+    def take_back(
+        self, voiding: Voiding, application: str, issued: IssuedLicenseRow | None
+    ) -> None:
+        if issued is None:
+            return
+        s = voiding.session
+        lic = s.get(AnimalLicenseRow, issued.license_no)
+        if lic is None:
+            return
+        if issued.action == "new":
+            s.delete(lic)
+            give_back_number(s, "AL", issued.license_no)
+        else:
+            restore_state(lic, issued.prior)
+
+
+def _tag_order(tag: str) -> tuple[str, int]:
+    match = _TAG.match(tag)
+    return (match.group(1), int(match.group(2))) if match else (tag, 0)

@@ -1,45 +1,119 @@
-"""Holding applications until their receipt posts; issuing them inside its transaction."""
+"""Applications waiting for their payment, and the posting participants that issue them.
+
+An application is data (an :class:`Application` subclass per kind and action), kept in
+``license_applications`` under its ``APP-…`` id, the reference of its receipt lines. The
+posting participants (one per license kind, owning its revenue codes) re-price it on the
+posting's business date in ``check``, issue it in ``apply``, and put every record back in
+``undo`` when the receipt is voided.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import threading
+import enum
+import json
+import typing
+from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, ClassVar
 
-from sqlalchemy import event, select, update
+from sqlalchemy import Select, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from cashdesk.domain import business_license as business_rules
 from cashdesk.domain.calendar import long_date
 from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.quote import FeeQuote
-from cashdesk.domain.receipt import FinalReceipt
-from cashdesk.domain.roles import Operator
 from cashdesk.errors import StateError, ValidationError
 from cashdesk.services.context import ServiceContext
-from cashdesk.services.payments import PaymentService
-from cashdesk.store.license_models import (
-    IssuedLicenseRow,
-    LicenseCounterRow,
-)
-from cashdesk.store.models import Receipt, new_uuid
-
-if TYPE_CHECKING:  # reportlab is loaded when a certificate or register is made, not at start
-    pass
 from cashdesk.services.licenses.common import (
     APPLICATION_PREFIX,
-    LICENSE_CODES,
     LicenseCharge,
     _amount,
     _application_id,
     _issue_payload,
     _payable,
-    _Pending,
     _Posting,
 )
+from cashdesk.services.payments import PaymentService
+from cashdesk.services.posting import Participant, Posting, Voiding
+from cashdesk.store.engine import transaction
+from cashdesk.store.license_models import (
+    IssuedLicenseRow,
+    LicenseApplicationRow,
+    LicenseCounterRow,
+)
+from cashdesk.store.models import Receipt, new_uuid
+
+
+class Application(ABC):
+    """What a customer applied for, as plain fields (dates, amounts, choices): everything
+    needed to price it on any business date and to issue it. Subclasses are frozen
+    dataclasses naming their ``kind`` and ``action``."""
+
+    kind: ClassVar[str]
+    action: ClassVar[str]
+    kinds: ClassVar[dict[tuple[str, str], type[Application]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        Application.kinds[(cls.kind, cls.action)] = cls
+
+    @abstractmethod
+    def requote(self, business_date: dt.date) -> FeeQuote:
+        """The fees on ``business_date`` (the hold and the posting use this same rule)."""
+
+    @abstractmethod
+    def issue(self, licenses: LicenseApplications, p: _Posting) -> str:
+        """Issue / renew / record inside the posting transaction; returns the reference the
+        receipt lines get (the license or tag number)."""
+
+    def license_changed(self) -> str | None:
+        """The license on file this application changes (a renewal, a new tag), if any."""
+        return None
+
+    def to_json(self) -> str:
+        values = {}
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if isinstance(value, dt.date | Decimal):
+                value = str(value)
+            elif isinstance(value, enum.Enum):
+                value = value.value
+            values[f.name] = value
+        return json.dumps(values, sort_keys=True)
+
+    @staticmethod
+    def from_row(row: LicenseApplicationRow) -> Application:
+        cls = Application.kinds.get((row.kind, row.action))
+        if cls is None:
+            raise StateError(f"Application {row.id} is of an unknown kind {row.kind}/{row.action}.")
+        hints = typing.get_type_hints(cls)
+        values = json.loads(row.params)
+        fields = {}
+        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            fields[f.name] = _decode(hints[f.name], values[f.name])
+        return cls(**fields)
+
+
+def _decode(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    options = typing.get_args(hint) or (hint,)
+    for option in options:
+        if option is dt.date:
+            return dt.date.fromisoformat(value)
+        if option is Decimal:
+            return Decimal(value)
+        if isinstance(option, type) and issubclass(option, enum.Enum):
+            return option(value)
+    return value
+
+
+IssuePlan = list[tuple[LicenseApplicationRow, Application, FeeQuote]]
 
 
 class LicenseApplications:
@@ -49,139 +123,119 @@ class LicenseApplications:
         self.ctx = ctx
         self.payments = payments
         self.documents_dir = documents_dir
-        self._pending: dict[str, _Pending] = {}
-        self._lock = threading.Lock()
 
     # -- holding applications until they are paid ----------------------------------------------
-    def _hold(
-        self,
-        *,
-        kind: str,
-        action: str,
-        summary: str,
-        today: dt.date,
-        paid_on: dt.date,
-        requote: Callable[[dt.date], FeeQuote],
-        apply: Callable[[_Posting], str],
-    ) -> LicenseCharge:
-        """Hold an application: its fees are ``requote(today)``, the very function the posting
-        checks them with."""
-        application = _application_id()
-        quote = requote(today)
-        charge = LicenseCharge(
-            application=application,
-            kind=kind,
-            action=action,
-            summary=summary,
-            quote=quote,
-            lines=_payable(quote, application),
-            paid_on=paid_on,
-        )
-        with self._lock:
-            self._pending[application] = _Pending(charge=charge, requote=requote, apply=apply)
-        return charge
+    def _hold(self, application: Application, *, summary: str, paid_on: dt.date) -> LicenseCharge:
+        """Keep an application until it is paid: its fees are ``requote(today)``, the very
+        rule the posting checks them with."""
+        today = self.ctx.business_date()
+        number = _application_id()
+        quote = application.requote(today)
+        with transaction(self.ctx.sessions) as s:
+            s.add(
+                LicenseApplicationRow(
+                    id=number,
+                    kind=application.kind,
+                    action=application.action,
+                    summary=summary[:200],
+                    params=application.to_json(),
+                    quoted_on=today,
+                    paid_on=paid_on,
+                    created_at=self.ctx.now(),
+                    status="open",
+                )
+            )
+        return _charge(number, application, summary, quote, paid_on)
 
     def discard(self, application: str) -> None:
         """Forget an application the customer did not pay (its lines were removed)."""
-        with self._lock:
-            self._pending.pop(application, None)
+        with transaction(self.ctx.sessions) as s:
+            s.execute(
+                delete(LicenseApplicationRow).where(
+                    LicenseApplicationRow.id == application, LicenseApplicationRow.status == "open"
+                )
+            )
 
     def pending(self) -> list[LicenseCharge]:
-        with self._lock:
-            return [p.charge for p in self._pending.values()]
-
-    # -- posting --------------------------------------------------------------------------------
-    def check_receipt(self, s: Session, final: FinalReceipt, operator: Operator) -> None:
-        """A posting check: license, tag and TOT lines only come from an application here."""
-        for line in final.lines:
-            if line.code in LICENSE_CODES and not line.reference.startswith(APPLICATION_PREFIX):
-                raise ValidationError(
-                    f"{line.code} lines are added by the license screens (which issue the "
-                    "license or record the return with the payment), not keyed by hand."
+        """The applications waiting for their payment, as they were worked out."""
+        with self.ctx.sessions() as s:
+            rows = s.scalars(
+                select(LicenseApplicationRow)
+                .where(LicenseApplicationRow.status == "open")
+                .order_by(LicenseApplicationRow.created_at)
+            ).all()
+            return [
+                _charge(
+                    row.id,
+                    application := Application.from_row(row),
+                    row.summary,
+                    application.requote(row.quoted_on),
+                    row.paid_on,
                 )
+                for row in rows
+            ]
 
-    def on_posted(
-        self, s: Session, receipt: Receipt, final: FinalReceipt, operator: Operator
-    ) -> None:
-        """The posted-hook: issue what the receipt's applications pay for, in its transaction."""
-        applications = list(
-            dict.fromkeys(
-                line.reference
-                for line in final.lines
-                if line.reference.startswith(APPLICATION_PREFIX)
-            )
-        )
-        if not applications:
-            return
-        for application in applications:
-            on_receipt = [line for line in final.lines if line.reference == application]
-            reference = self._apply(
-                s,
-                application,
-                on_receipt,
-                receipt=receipt,
-                business_date=receipt.business_date,
-                now=receipt.posted_at,
-                operator=operator,
-            )
-            for receipt_line in receipt.lines:
-                if receipt_line.reference == application:
-                    receipt_line.reference = reference
-
-        def forget(_session: Session) -> None:
-            with self._lock:
-                for application in applications:
-                    self._pending.pop(application, None)
-
-        event.listen(s, "after_commit", forget, once=True)
-
-    def _apply(
-        self,
-        s: Session,
-        application: str,
-        on_receipt: list[ChargeLine],
-        *,
-        receipt: Receipt | None,
-        business_date: dt.date,
-        now: dt.datetime,
-        operator: Operator,
-    ) -> str:
-        with self._lock:
-            pending = self._pending.get(application)
-        if pending is None:
+    def _open_application(self, s: Session, number: str) -> LicenseApplicationRow:
+        row = s.get(LicenseApplicationRow, number)
+        if row is None or row.status != "open":
             done = s.scalar(
                 select(IssuedLicenseRow.license_no).where(
-                    IssuedLicenseRow.application == application
+                    IssuedLicenseRow.application == number,
+                    IssuedLicenseRow.id.in_(_live_issues()),
                 )
             )
             if done is not None:
-                raise StateError(f"Application {application} was already issued as {done}.")
+                raise StateError(f"Application {number} was already issued as {done}.")
             raise StateError(
-                f"Application {application} is not open at this workstation (was the program "
-                "restarted?); remove its lines and start the application again."
+                f"Application {number} is not open at this workstation; remove its lines and "
+                "start the application again."
             )
-        summary = pending.charge.summary
-        if Counter(on_receipt) != Counter(pending.charge.lines):
+        return row
+
+    def _priced(
+        self, row: LicenseApplicationRow, on_receipt: list[ChargeLine], business_date: dt.date
+    ) -> tuple[Application, FeeQuote]:
+        """The application and its fees on ``business_date``, refusing lines that are not
+        exactly the ones it was worked out with (or that the date has changed)."""
+        application = Application.from_row(row)
+        if Counter(on_receipt) != Counter(_payable(application.requote(row.quoted_on), row.id)):
             raise ValidationError(
-                f"The lines of “{summary}” were changed on the receipt; remove them and add "
+                f"The lines of “{row.summary}” were changed on the receipt; remove them and add "
                 "the application again."
             )
-        fresh = pending.requote(business_date)
-        if _payable(fresh, application) != pending.charge.lines:
+        fresh = application.requote(business_date)
+        if Counter(_payable(fresh, row.id)) != Counter(on_receipt):
             raise ValidationError(
-                f"The fees for “{summary}” are different on {long_date(business_date)} than "
-                "when they were worked out; remove the lines and work them out again."
+                f"The fees for “{row.summary}” are different on {long_date(business_date)} "
+                "than when they were worked out; remove the lines and work them out again."
             )
-        posting = _Posting(
-            application=application,
+        return application, fresh
+
+    def _issue(
+        self,
+        row: LicenseApplicationRow,
+        application: Application,
+        quote: FeeQuote,
+        p: Posting | None,
+        *,
+        s: Session,
+        business_date: dt.date,
+        now: dt.datetime,
+        operator: Any,
+    ) -> str:
+        issuing = _Posting(
+            application=row.id,
             session=s,
-            receipt=receipt,
+            receipt=p.posted if p is not None else None,
             business_date=business_date,
             now=now,
             operator=operator,
-            quote=fresh,
+            quote=quote,
         )
-        return pending.apply(posting)
+        reference = application.issue(self, issuing)
+        row.status = "issued"
+        row.receipt_id = issuing.receipt.id if issuing.receipt is not None else None
+        return reference
 
     def _record_issue(
         self,
@@ -200,6 +254,7 @@ class LicenseApplications:
         received_via: str,
         received_on: dt.date,
         tag_no: str = "",
+        prior: str = "",
         fee_cents: int | None = None,
         penalty_cents: int | None = None,
         state_fee_cents: int | None = None,
@@ -237,6 +292,7 @@ class LicenseApplications:
             penalty_cents=penalty_cents,
             state_fee_cents=state_fee_cents,
             total_cents=fee_cents + penalty_cents + state_fee_cents,
+            prior=prior,
         )
         if row.total_cents != p.quote.total.cents:
             raise StateError(f"The fees of {license_no} do not add up; nothing was issued.")
@@ -262,3 +318,156 @@ class LicenseApplications:
             number = 1
             s.add(LicenseCounterRow(kind=kind, last_no=number))
         return f"{kind}-{self.ctx.workstation_id}-{int(number):05d}"
+
+
+def _charge(
+    number: str, application: Application, summary: str, quote: FeeQuote, paid_on: dt.date
+) -> LicenseCharge:
+    return LicenseCharge(
+        application=number,
+        kind=application.kind,
+        action=application.action,
+        summary=summary,
+        quote=quote,
+        lines=_payable(quote, number),
+        paid_on=paid_on,
+    )
+
+
+def row_state(row: Any) -> str:
+    """A license row's columns as JSON: what a void puts back."""
+    values = {}
+    for column in row.__table__.columns:
+        value = getattr(row, column.key)
+        values[column.key] = value.isoformat() if isinstance(value, dt.date) else value
+    return json.dumps(values, sort_keys=True)
+
+
+def restore_state(row: Any, prior: str) -> None:
+    for column in row.__table__.columns:
+        if column.primary_key or column.key not in (values := json.loads(prior)):
+            continue
+        value = values[column.key]
+        if value is not None and column.type.python_type is dt.date:
+            value = dt.date.fromisoformat(value)
+        setattr(row, column.key, value)
+
+
+def give_back_number(s: Session, kind: str, license_no: str) -> None:
+    """A voided new license's number goes back to its counter when it was the last one taken
+    (numbers stay gapless); a later one taken since keeps the gap, named in the audit."""
+    counter = s.get(LicenseCounterRow, kind)
+    try:
+        number = int(license_no.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return
+    if counter is not None and counter.last_no == number:
+        if number == 1:
+            s.delete(counter)  # the first number of the kind: the counter was not there before
+        else:
+            counter.last_no = number - 1
+
+
+class LicenseParticipant(Participant[IssuePlan]):
+    """The posting participant of one license kind: its codes' lines come only from an open
+    application here; ``apply`` issues it; ``undo`` takes the issue back (per kind)."""
+
+    def __init__(self, licenses: LicenseApplications, *, name: str, codes: frozenset[str]):
+        self.licenses = licenses
+        self.name = name
+        self.codes = codes
+
+    def check(self, posting: Posting) -> IssuePlan:
+        plan = []
+        for reference, lines in posting.by_reference(self.codes).items():
+            if not reference.startswith(APPLICATION_PREFIX):
+                raise ValidationError(
+                    f"{lines[0].code} lines are added by the license screens (which issue the "
+                    "license or record the return with the payment), not keyed by hand."
+                )
+            row = self.licenses._open_application(posting.session, reference)
+            if row.kind != self.name:
+                raise ValidationError(f"Application {reference} is not a {self.name} license.")
+            on_receipt = [line for line in posting.final.lines if line.reference == reference]
+            application, quote = self.licenses._priced(row, on_receipt, posting.business_date)
+            plan.append((row, application, quote))
+        # One change to a license per receipt: a void puts each license back in one step.
+        changed = [n for _, a, _ in plan if (n := a.license_changed()) is not None]
+        for number in {n for n in changed if changed.count(n) > 1}:
+            raise ValidationError(
+                f"{number} has two applications on this receipt; take them one at a time."
+            )
+        return plan
+
+    def apply(self, posting: Posting, plan: IssuePlan) -> None:
+        for row, application, quote in plan:
+            reference = self.licenses._issue(
+                row,
+                application,
+                quote,
+                posting,
+                s=posting.session,
+                business_date=posting.business_date,
+                now=posting.now,
+                operator=posting.operator,
+            )
+            posting.set_reference(row.id, reference)
+
+    def undo(self, voiding: Voiding) -> None:
+        s = voiding.session
+        applications = s.scalars(
+            select(LicenseApplicationRow).where(
+                LicenseApplicationRow.receipt_id == voiding.receipt.id,
+                LicenseApplicationRow.kind == self.name,
+            )
+        ).all()
+        # The latest number first, so each counter steps back over the numbers it gave.
+        issues = sorted(
+            ((a, register_issue(voiding, a.id)) for a in applications),
+            key=lambda pair: pair[1].license_no if pair[1] is not None else "",
+            reverse=True,
+        )
+        for application, issued in issues:
+            self.take_back(voiding, application.id, issued)
+            application.status = "open"
+            application.receipt_id = None
+        s.flush()
+
+    @abstractmethod
+    def take_back(
+        self, voiding: Voiding, application: str, issued: IssuedLicenseRow | None
+    ) -> None:
+        """Undo what the application issued with the voided receipt."""
+
+
+def register_issue(voiding: Voiding, application: str) -> IssuedLicenseRow | None:
+    """The license issue of ``application`` on the voided receipt. It stays in the license
+    register (shown voided, with its receipt): the register is the counter's history, like
+    the receipt itself; the license row is what the void puts back."""
+    issued = voiding.session.scalar(
+        select(IssuedLicenseRow).where(
+            IssuedLicenseRow.application == application,
+            IssuedLicenseRow.receipt_id == voiding.receipt.id,
+        )
+    )
+    if issued is not None:
+        voiding.undone.append(
+            {
+                "record": "license",
+                "license_no": issued.license_no,
+                "kind": issued.kind,
+                "action": issued.action,
+                "tag_no": issued.tag_no,
+                "application": application,
+            }
+        )
+    return issued
+
+
+def _live_issues() -> Select[tuple[str]]:
+    """Issues not undone by a void (no receipt: issued without a fee)."""
+    return (
+        select(IssuedLicenseRow.id)
+        .outerjoin(Receipt, Receipt.id == IssuedLicenseRow.receipt_id)
+        .where(or_(IssuedLicenseRow.receipt_id.is_(None), Receipt.status != "voided"))
+    )

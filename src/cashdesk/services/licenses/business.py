@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy.orm import Session
 
@@ -14,11 +15,19 @@ from cashdesk.domain.money import Money
 from cashdesk.domain.quote import FeeQuote
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import NotFound
+from cashdesk.store.license_models import IssuedLicenseRow
 from cashdesk.store.reference_models import BusinessLicenseRow
 
 if TYPE_CHECKING:  # reportlab is loaded when a certificate or register is made, not at start
     pass
-from cashdesk.services.licenses.applications import LicenseApplications
+from cashdesk.services.licenses.applications import (
+    Application,
+    LicenseApplications,
+    LicenseParticipant,
+    give_back_number,
+    restore_state,
+    row_state,
+)
 from cashdesk.services.licenses.common import (
     BusinessLicenseInfo,
     LicenseCharge,
@@ -26,6 +35,7 @@ from cashdesk.services.licenses.common import (
     _Posting,
     _received,
 )
+from cashdesk.services.posting import Voiding
 
 
 class BusinessLicenses(LicenseApplications):
@@ -86,56 +96,25 @@ class BusinessLicenses(LicenseApplications):
         today = self.ctx.business_date()
         via, received = _received(received_via, received_on, today)
         with self.ctx.sessions() as s:
-            row = self._business_row(s, license_no)
+            row = business_row(s, license_no)
             number, name, expires = row.license_no, row.business_name, row.expires
             klass = business_rules.license_class_of(license_class or row.license_class)
             if machines is None and klass is business_rules.LicenseClass.VM:
                 machines = row.machines
         year = expires.year + 1 if license_year is None else license_year
         _check_renewal_year(number, expires, year, today)
-
-        def requote(business_date: dt.date) -> FeeQuote:
-            return business_rules.quote_business_license(
-                license_class=klass,
+        return self._hold(
+            BusinessRenewal(
+                license_no=number,
                 license_year=year,
-                paid_on=received or business_date,
+                license_class=klass,
                 gross_receipts=gross_receipts,
                 machines=machines,
-            )
-
-        def apply(p: _Posting) -> str:
-            lic = self._business_row(p.session, number)
-            _check_renewal_year(number, lic.expires, year, p.business_date)
-            lic.license_class = klass.value
-            if klass is business_rules.LicenseClass.GR and gross_receipts is not None:
-                lic.gross_receipts_cents = Money.from_decimal(gross_receipts).cents
-            lic.machines = machines if klass is business_rules.LicenseClass.VM else None
-            lic.expires = dt.date(year, 12, 31)
-            self._record_issue(
-                p,
-                kind="business",
-                action="renewal",
-                license_no=number,
-                holder=lic.business_name,
-                owner=lic.owner,
-                address=lic.address,
-                detail=business_rules.CLASS_NAMES[klass],
-                license_class=klass.value,
-                term_start=dt.date(year, 1, 1),
-                term_end=lic.expires,
                 received_via=via,
-                received_on=received or p.business_date,
-            )
-            return number
-
-        return self._hold(
-            kind="business",
-            action="renewal",
+                received_on=received,
+            ),
             summary=f"Renewal of {number} {name} for {year}",
-            today=today,
             paid_on=received or today,
-            requote=requote,
-            apply=apply,
         )
 
     def apply_for_business_license(
@@ -163,63 +142,171 @@ class BusinessLicenses(LicenseApplications):
         klass = business_rules.license_class_of(license_class)
         paid_on = received or today
         year = license_year if license_year is not None else max(start_date.year, paid_on.year)
-
-        def requote(business_date: dt.date) -> FeeQuote:
-            return business_rules.quote_business_license(
-                license_class=klass,
-                license_year=year,
-                paid_on=received or business_date,
-                gross_receipts=gross_receipts,
-                machines=machines,
-                new_business=True,
-                start_date=start_date,
-            )
-
-        def apply(p: _Posting) -> str:
-            number = self._next_license_no(p.session, "BL")
-            lic = BusinessLicenseRow(
-                license_no=number,
+        return self._hold(
+            NewBusinessLicense(
                 business_name=name,
                 owner=owner_name,
                 address=where,
-                license_class=klass.value,
-                gross_receipts_cents=None
-                if gross_receipts is None
-                else Money.from_decimal(gross_receipts).cents,
+                license_class=klass,
+                license_year=year,
+                start_date=start_date,
+                gross_receipts=gross_receipts,
                 machines=machines,
-                expires=dt.date(year, 12, 31),
-            )
-            p.session.add(lic)
-            self._record_issue(
-                p,
-                kind="business",
-                action="new",
-                license_no=number,
-                holder=name,
-                owner=owner_name,
-                address=where,
-                detail=business_rules.CLASS_NAMES[klass],
-                license_class=klass.value,
-                term_start=max(start_date, dt.date(year, 1, 1)),
-                term_end=lic.expires,
                 received_via=via,
-                received_on=received or p.business_date,
-            )
-            return number
-
-        return self._hold(
-            kind="business",
-            action="new",
+                received_on=received,
+            ),
             summary=f"New business license for {name}, {year}",
-            today=today,
             paid_on=paid_on,
-            requote=requote,
-            apply=apply,
         )
 
     @staticmethod
     def _business_row(s: Session, license_no: str) -> BusinessLicenseRow:
-        row = s.get(BusinessLicenseRow, license_no.strip().upper())
-        if row is None:
-            raise NotFound(f"No business license {license_no.strip()!r}.")
-        return row
+        return business_row(s, license_no)
+
+
+def business_row(s: Session, license_no: str) -> BusinessLicenseRow:
+    row = s.get(BusinessLicenseRow, license_no.strip().upper())
+    if row is None:
+        raise NotFound(f"No business license {license_no.strip()!r}.")
+    return row
+
+
+@dataclass(frozen=True, kw_only=True)
+class BusinessRenewal(Application):
+    kind: ClassVar[str] = "business"
+    action: ClassVar[str] = "renewal"
+
+    license_no: str
+    license_year: int
+    license_class: business_rules.LicenseClass
+    gross_receipts: Decimal | None
+    machines: int | None
+    received_via: str
+    received_on: dt.date | None
+
+    def license_changed(self) -> str | None:
+        return self.license_no
+
+    def requote(self, business_date: dt.date) -> FeeQuote:
+        return business_rules.quote_business_license(
+            license_class=self.license_class,
+            license_year=self.license_year,
+            paid_on=self.received_on or business_date,
+            gross_receipts=self.gross_receipts,
+            machines=self.machines,
+        )
+
+    def issue(self, licenses: LicenseApplications, p: _Posting) -> str:
+        klass, year = self.license_class, self.license_year
+        lic = business_row(p.session, self.license_no)
+        _check_renewal_year(self.license_no, lic.expires, year, p.business_date)
+        prior = row_state(lic)
+        lic.license_class = klass.value
+        if klass is business_rules.LicenseClass.GR and self.gross_receipts is not None:
+            lic.gross_receipts_cents = Money.from_decimal(self.gross_receipts).cents
+        lic.machines = self.machines if klass is business_rules.LicenseClass.VM else None
+        lic.expires = dt.date(year, 12, 31)
+        licenses._record_issue(
+            p,
+            kind="business",
+            action="renewal",
+            license_no=lic.license_no,
+            holder=lic.business_name,
+            owner=lic.owner,
+            address=lic.address,
+            detail=business_rules.CLASS_NAMES[klass],
+            license_class=klass.value,
+            term_start=dt.date(year, 1, 1),
+            term_end=lic.expires,
+            received_via=self.received_via,
+            received_on=self.received_on or p.business_date,
+            prior=prior,
+        )
+        return lic.license_no
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewBusinessLicense(Application):
+    kind: ClassVar[str] = "business"
+    action: ClassVar[str] = "new"
+
+    business_name: str
+    owner: str
+    address: str
+    license_class: business_rules.LicenseClass
+    license_year: int
+    start_date: dt.date
+    gross_receipts: Decimal | None
+    machines: int | None
+    received_via: str
+    received_on: dt.date | None
+
+    def requote(self, business_date: dt.date) -> FeeQuote:
+        return business_rules.quote_business_license(
+            license_class=self.license_class,
+            license_year=self.license_year,
+            paid_on=self.received_on or business_date,
+            gross_receipts=self.gross_receipts,
+            machines=self.machines,
+            new_business=True,
+            start_date=self.start_date,
+        )
+
+    def issue(self, licenses: LicenseApplications, p: _Posting) -> str:
+        klass, year = self.license_class, self.license_year
+        number = licenses._next_license_no(p.session, "BL")
+        lic = BusinessLicenseRow(
+            license_no=number,
+            business_name=self.business_name,
+            owner=self.owner,
+            address=self.address,
+            license_class=klass.value,
+            gross_receipts_cents=None
+            if self.gross_receipts is None
+            else Money.from_decimal(self.gross_receipts).cents,
+            machines=self.machines,
+            expires=dt.date(year, 12, 31),
+        )
+        p.session.add(lic)
+        licenses._record_issue(
+            p,
+            kind="business",
+            action="new",
+            license_no=number,
+            holder=self.business_name,
+            owner=self.owner,
+            address=self.address,
+            detail=business_rules.CLASS_NAMES[klass],
+            license_class=klass.value,
+            term_start=max(self.start_date, dt.date(year, 1, 1)),
+            term_end=lic.expires,
+            received_via=self.received_via,
+            received_on=self.received_on or p.business_date,
+        )
+        return number
+
+
+class BusinessLicenseParticipant(LicenseParticipant):
+    """BLT-NEW and BLT-REN: a void puts a renewed license back as it was (class, gross
+    receipts, machines, expiry) and removes a new one."""
+
+    def __init__(self, licenses: LicenseApplications) -> None:
+        super().__init__(
+            licenses,
+            name="business",
+            codes=frozenset({business_rules.CODE_NEW, business_rules.CODE_RENEWAL}),
+        )
+
+    def take_back(
+        self, voiding: Voiding, application: str, issued: IssuedLicenseRow | None
+    ) -> None:
+        if issued is None:
+            return
+        lic = voiding.session.get(BusinessLicenseRow, issued.license_no)
+        if lic is None:
+            return
+        if issued.action == "new":
+            voiding.session.delete(lic)
+            give_back_number(voiding.session, "BL", issued.license_no)
+        else:
+            restore_state(lic, issued.prior)

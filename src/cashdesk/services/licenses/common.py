@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,14 +17,13 @@ from sqlalchemy.orm import Session
 from cashdesk.domain import animal_license as animal_rules
 from cashdesk.domain import business_license as business_rules
 from cashdesk.domain import tot as tot_rules
-from cashdesk.domain.calendar import long_date
-from cashdesk.domain.inputs import require_text
+from cashdesk.domain.inputs import received, require_text
 from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.money import Money
 from cashdesk.domain.quote import FeeQuote
 from cashdesk.domain.receipt import ReceiptDraft
 from cashdesk.domain.roles import Operator
-from cashdesk.errors import StateError, ValidationError
+from cashdesk.errors import ValidationError
 from cashdesk.services.payments import PostedReceipt
 from cashdesk.store.license_models import (
     IssuedLicenseRow,
@@ -49,8 +48,7 @@ LICENSE_CODES = frozenset(
         tot_rules.CODE,
     }
 )
-RECEIVED_VIA = ("counter", "mail", "fax")
-ANIMAL_RENEWAL_OPENS_DAYS = 90
+ANIMAL_RENEWAL_OPENS_DAYS = animal_rules.RENEWAL_OPENS_DAYS
 MAX_TAG_RANGE = 100_000
 _TAG_PREFIX = re.compile(r"^[A-Z]{0,4}$")
 _TOT_OPERATOR = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
@@ -176,7 +174,7 @@ class AnimalLicenseInfo:
     rabies_expires: dt.date | None
 
 
-# -- what the service holds until the payment posts -------------------------------------------
+# -- what an application's issue gets inside the posting transaction -----------------------
 @dataclass(slots=True, kw_only=True)
 class _Posting:
     """What an application's ``apply`` gets inside the posting transaction."""
@@ -188,15 +186,6 @@ class _Posting:
     now: dt.datetime
     operator: Operator
     quote: FeeQuote
-
-
-@dataclass(slots=True, kw_only=True)
-class _Pending:
-    charge: LicenseCharge
-    # The fees as they stand on a business date (for the check at posting).
-    requote: Callable[[dt.date], FeeQuote]
-    # Issue / renew / record; returns the reference for the receipt lines.
-    apply: Callable[[_Posting], str]
 
 
 def _payable(quote: FeeQuote, application: str) -> tuple[ChargeLine, ...]:
@@ -221,24 +210,7 @@ def _amount(quote: FeeQuote, gl_accounts: Iterable[str]) -> int:
 def _received(
     received_via: str, received_on: dt.date | None, business_date: dt.date
 ) -> tuple[str, dt.date | None]:
-    if received_via not in RECEIVED_VIA:
-        raise ValidationError(
-            f"Received via must be one of {', '.join(RECEIVED_VIA)}, not {received_via!r}."
-        )
-    if received_via == "counter":
-        if received_on is not None:
-            raise ValidationError(
-                "A received date applies only to applications received by mail or fax."
-            )
-        return received_via, None
-    if received_on is None:
-        raise ValidationError("Enter the postmark date (mail) or the date the fax was received.")
-    if received_on > business_date:
-        raise ValidationError(
-            f"The received date {long_date(received_on)} is after today, "
-            f"{long_date(business_date)}."
-        )
-    return received_via, received_on
+    return received(received_via, received_on, business_date)
 
 
 def _application_id() -> str:
@@ -246,18 +218,7 @@ def _application_id() -> str:
 
 
 def _check_renewal_year(number: str, expires: dt.date, year: int, today: dt.date) -> None:
-    if year <= expires.year:
-        raise StateError(f"{number} is already licensed through {long_date(expires)}.")
-    if year > today.year + 1:
-        raise StateError(
-            f"{number} is already licensed through {long_date(expires)}; renewals for {year} "
-            f"are taken from January 1, {year - 1}."
-        )
-    if year > expires.year + 1:
-        raise ValidationError(
-            f"{number} is licensed through {long_date(expires)}; renew it for "
-            f"{expires.year + 1} first (each license year is renewed in turn)."
-        )
+    business_rules.check_renewal_year(number, expires=expires, year=year, today=today)
 
 
 def _tot_operator(value: str) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from cashdesk.domain import business_license as business_rules
 from cashdesk.domain.calendar import long_date
@@ -45,12 +45,17 @@ class LicenseDocuments(LicenseApplications):
             return [self._issued(row, receipt.number) for row in rows]
 
     def certificate(self, operator: Operator, license_no: str) -> bytes:
-        """The certificate of a license's latest issue here (a reprint)."""
+        """The certificate of a license's latest issue here (a reprint); a voided issue has
+        none."""
         operator.require(Permission.REPRINT_RECEIPT)
         with self.ctx.sessions() as s:
             row = s.scalar(
                 select(IssuedLicenseRow)
-                .where(IssuedLicenseRow.license_no == license_no.strip().upper())
+                .outerjoin(Receipt, Receipt.id == IssuedLicenseRow.receipt_id)
+                .where(
+                    IssuedLicenseRow.license_no == license_no.strip().upper(),
+                    or_(IssuedLicenseRow.receipt_id.is_(None), Receipt.status != "voided"),
+                )
                 .order_by(IssuedLicenseRow.issued_at.desc())
                 .limit(1)
             )

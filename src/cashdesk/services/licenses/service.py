@@ -11,14 +11,13 @@ from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import NotFound, StateError
 from cashdesk.services.drawers import DEFAULT_DRAWER
 from cashdesk.store.engine import transaction
-from cashdesk.store.license_models import (
-    IssuedLicenseRow,
-)
+from cashdesk.store.license_models import IssuedLicenseRow, LicenseApplicationRow
 
 if TYPE_CHECKING:  # reportlab is loaded when a certificate or register is made, not at start
     pass
 
 from cashdesk.services.licenses.animal import AnimalLicenses
+from cashdesk.services.licenses.applications import Application
 from cashdesk.services.licenses.business import BusinessLicenses
 from cashdesk.services.licenses.common import LicensePayment
 from cashdesk.services.licenses.documents import LicenseDocuments
@@ -42,31 +41,36 @@ class LicenseService(BusinessLicenses, AnimalLicenses, TotReturns, LicenseDocume
         """Issue an application that owes nothing (a service animal; a TOT return with no tax
         that is on time): no receipt, the same records, an audit entry and an outbox row."""
         operator.require(Permission.TAKE_PAYMENT)
-        with self._lock:
-            pending = self._pending.get(application)
-        if pending is None:
-            raise NotFound(f"No open application {application!r}.")
-        if pending.charge.needs_payment:
-            raise StateError(f"“{pending.charge.summary}” owes {pending.charge.total}; take it.")
-        if pending.charge.kind == "tot":
-            raise StateError(
-                "A TOT return with nothing to pay is filed with the city's TOT office, "
-                "not at the counter."
-            )
         now = self.ctx.now()
         business_date = self.ctx.business_date(now)
         with transaction(self.ctx.sessions) as s:
-            reference = self._apply(
-                s,
-                application,
-                [],
-                receipt=None,
+            pending = s.get(LicenseApplicationRow, application)
+            if pending is None or pending.status != "open":
+                raise NotFound(f"No open application {application!r}.")
+            if pending.kind == "tot":
+                raise StateError(
+                    "A TOT return with nothing to pay is filed with the city's TOT office, "
+                    "not at the counter."
+                )
+            owed = Application.from_row(pending).requote(pending.quoted_on).total
+            if owed.is_positive:
+                raise StateError(f"“{pending.summary}” owes {owed}; take it.")
+            app, quote = self._priced(pending, [], business_date)
+            reference = self._issue(
+                pending,
+                app,
+                quote,
+                None,
+                s=s,
                 business_date=business_date,
                 now=now,
                 operator=operator,
             )
             row = s.scalar(
-                select(IssuedLicenseRow).where(IssuedLicenseRow.application == application)
+                select(IssuedLicenseRow).where(
+                    IssuedLicenseRow.application == application,
+                    IssuedLicenseRow.receipt_id.is_(None),
+                )
             )
             assert row is not None
             self.ctx.audit(
@@ -79,7 +83,6 @@ class LicenseService(BusinessLicenses, AnimalLicenses, TotReturns, LicenseDocume
                 reference=reference,
             )
             row_id = row.id
-        self.discard(application)
         with self.ctx.sessions() as s:
             stored = s.get(IssuedLicenseRow, row_id)
             assert stored is not None
