@@ -210,3 +210,17 @@ def test_month_end_prompts_replenishment(desk: Cashdesk, lead: Operator, clock: 
     assert desk.petty_cash.status(lead).replenish_reasons == ()
     clock.at = dt.datetime(2026, 11, 30, 20, 0, tzinfo=dt.UTC)  # Nov 30 in Riverbend
     assert desk.petty_cash.status(lead).replenish_reasons == ("it is the month end",)
+
+
+def test_the_days_journal_export_carries_the_replenishment_entry(
+    desk: Cashdesk, lead: Operator
+) -> None:
+    desk.petty_cash.record_voucher(lead, draft(8_25, "101-150-52900"))
+    desk.petty_cash.request_replenishment(lead)
+    export = desk.day_reports.journal(lead, desk.ctx.business_date())
+    mine = [e for e in export.entries if e.kind == "petty_cash"]
+    assert len(mine) == 1
+    assert {(j.account, j.debit, j.credit) for j in mine[0].lines} == {
+        ("101-150-52900", Money(cents=8_25), Money.zero()),
+        ("101-000-20100", Money.zero(), Money(cents=8_25)),
+    }
