@@ -3,10 +3,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_currency
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cashdesk.domain.money import MAX_CENTS, Money, total
+from cashdesk.domain.money import MAX_CENTS, Money, format_money, total
 from cashdesk.errors import ValidationError
 
 
@@ -126,3 +127,17 @@ def test_parse_never_crashes(text: str) -> None:
     except ValidationError:
         return
     assert 0 <= amount.cents <= MAX_CENTS
+
+
+# babel loads a locale's data on its first use (a few hundred ms on a loaded machine).
+format_currency(0, "USD", locale="fr_FR")
+
+
+@given(st.integers(min_value=-MAX_CENTS, max_value=MAX_CENTS))
+def test_dollars_are_written_as_babel_writes_them(cents: int) -> None:
+    """The en_US fast path (no locale data loaded) says exactly what babel's CLDR data says."""
+    amount = Money(cents=cents)
+    assert format_money(amount) == format_currency(amount.as_decimal(), "USD", locale="en_US")
+    assert format_money(amount, locale="fr_FR") == format_currency(
+        amount.as_decimal(), "USD", locale="fr_FR"
+    )

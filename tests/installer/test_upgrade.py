@@ -295,3 +295,8 @@ def test_a_store_from_a_newer_version_is_left_alone(tmp_path: Path) -> None:
         open_desk(db)
     assert "made by a newer version of cashdesk (schema 9990)" in str(refused.value)
     assert revision_of(db) == "9990" and list_backups(db) == []
+
+
+def test_the_head_read_from_the_files_is_alembics() -> None:
+    """Start-up reads the head without Alembic; it must be the head Alembic would name."""
+    assert migrate.head_revision() == migrate._alembic_head()

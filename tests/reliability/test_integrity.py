@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -14,7 +15,14 @@ from cashdesk.domain.money import Money
 from cashdesk.domain.receipt import ReceiptDraft
 from cashdesk.domain.roles import Operator
 from cashdesk.store import integrity
-from cashdesk.store.integrity import Problem, integrity_check, run_checks
+from cashdesk.store.integrity import (
+    Marks,
+    Problem,
+    check_database,
+    integrity_check,
+    run_checks,
+    stored_marks,
+)
 
 
 @pytest.fixture
@@ -35,12 +43,12 @@ def posted(desk: Cashdesk, open_drawer: Operator) -> Cashdesk:
     return desk
 
 
-def problems_after(desk: Cashdesk, *damage: str) -> set[str]:
+def problems_after(desk: Cashdesk, *damage: str, since: Marks | None = None) -> set[str]:
     with desk.ctx.sessions() as s, s.begin():
         for sql in damage:
             s.execute(text(sql))
     with desk.ctx.sessions() as s:
-        return {str(p) for p in run_checks(s).problems}
+        return {str(p) for p in run_checks(s, since=since).problems}
 
 
 R1 = "(SELECT id FROM receipts WHERE number = 'W01-000001')"
@@ -104,12 +112,53 @@ def test_a_whole_store_passes(posted: Cashdesk) -> None:
         ),
     ],
 )
+@pytest.mark.parametrize("incremental", [False, True], ids=["full", "incremental"])
 def test_each_kind_of_damage_is_found(
-    posted: Cashdesk, damage: list[str], expected: set[str]
+    posted: Cashdesk, damage: list[str], expected: set[str], incremental: bool
 ) -> None:
-    found = problems_after(posted, *damage)
+    # Incrementally from no marks at all, every row is new: the incremental forms must find
+    # the same damage (the drawer cash one per receipt rather than per drawer).
+    if incremental:
+        expected = {
+            "the outbox copy says 4000 cash" if "from the outbox" in fragment else fragment
+            for fragment in expected
+        }
+    found = problems_after(posted, *damage, since=Marks({}) if incremental else None)
     for fragment in expected:
         assert any(fragment in problem for problem in found), (fragment, found)
+
+
+def test_the_check_reads_only_what_changed_since_the_last_clean_one(
+    posted: Cashdesk, open_drawer: Operator
+) -> None:
+    path = Path(str(posted.engine.url.database))
+    first = check_database(path)
+    assert first.ok and not first.incremental  # no marks yet: everything is read
+    with posted.ctx.sessions() as s:
+        marks = stored_marks(s)
+    assert marks is not None and marks.after("receipts") == 3 and marks.after("seq:W01") == 3
+    # A later receipt, and damage to one checked before the marks: the incremental check
+    # reads the new receipt only; --full finds the old damage.
+    draft = ReceiptDraft(payer="Bo")
+    draft.add_line(posted.catalog.catalog().line("GOLF-R"))
+    draft.add_tender(T.cash(Money(cents=4000)))
+    posted.payments.post_payment(open_drawer, draft)
+    with posted.ctx.sessions() as s, s.begin():
+        s.execute(text(f"DELETE FROM tenders WHERE receipt_id = {R1}"))
+        s.execute(text("DELETE FROM audit_log WHERE subject = 'W01-000004'"))
+    second = check_database(path)
+    assert second.incremental and second.counts["receipts"] == 1
+    assert "since the last clean check (1 receipts" in second.summary()
+    assert {str(p) for p in second.problems} == {
+        "[receipts complete] W01-000004: 0 audit entries for posting"
+    }
+    full = check_database(path, full=True)
+    assert {
+        "[receipts complete] W01-000001: no tenders",
+        "[receipts complete] W01-000004: 0 audit entries for posting",
+    } <= {str(p) for p in full.problems}
+    with posted.ctx.sessions() as s:  # a check with problems leaves the marks where they were
+        assert stored_marks(s) == marks
 
 
 def test_an_area_adds_its_own_check(posted: Cashdesk) -> None:

@@ -159,14 +159,24 @@ class Money:
 
 
 def format_money(amount: Money, *, locale: str = "en_US", currency: str = "USD") -> str:
-    """Locale-aware display through babel (CLDR): the one place money becomes display text."""
+    """Locale-aware display through babel (CLDR): the one place money becomes display text.
+
+    The counter's own locale, en_US dollars, is written out here: loading babel's locale data
+    cost a headless command more than its work (tests/domain/test_money.py holds this to
+    babel's output)."""
+    if locale == "en_US" and currency == "USD":
+        return _en_us_dollars(amount)
     try:
         from babel.numbers import format_currency
     except ImportError:  # pragma: no cover - babel is a declared dependency
-        sign = "-" if amount.is_negative else ""
-        whole, frac = divmod(abs(amount.cents), 100)
-        return f"{sign}${whole:,}.{frac:02d}"
+        return _en_us_dollars(amount)
     return str(format_currency(amount.as_decimal(), currency, locale=locale))
+
+
+def _en_us_dollars(amount: Money) -> str:
+    sign = "-" if amount.is_negative else ""
+    whole, frac = divmod(abs(amount.cents), 100)
+    return f"{sign}${whole:,}.{frac:02d}"
 
 
 def total(amounts: Any) -> Money:

@@ -185,6 +185,7 @@ class SyncService:
             try:
                 with connect(target) as conn:
                     self._push(conn, report)
+                    self._compact()
                     if pull:
                         outcome = pull_reference(
                             conn,
@@ -217,6 +218,14 @@ class SyncService:
                 for e, reason in outcome.refused
             ]
             after = batch[-1].outbox_id
+
+    def _compact(self) -> None:
+        """Sent rows past the hold window keep only what a resend and the store check need
+        (services/outbox_compaction.py)."""
+        from cashdesk.ledger.reference import HOLD_WINDOW
+        from cashdesk.services.outbox_compaction import compact_sent
+
+        compact_sent(self.ctx, older_than=HOLD_WINDOW)
 
     def _next_batch(self, after: int) -> list[Any]:
         from cashdesk.ledger.projections import OutboxEvent
@@ -329,12 +338,13 @@ class SyncService:
         since = self.ctx.now() - HOLD_WINDOW
         keys: dict[str, dt.datetime | None] = {}
         with self.ctx.sessions() as s:
-            rows = s.execute(
-                select(OutboxRow.payload, OutboxRow.sent_at)
-                .where((OutboxRow.sent_at.is_(None) & ~resolved) | (OutboxRow.sent_at >= since))
-                .order_by(OutboxRow.id)
-            )
-            for payload, sent_at in rows:
+            # Two reads, each on its index (the rows still waiting; the rows sent since), not
+            # one OR that walks every row ever sent; merged back into outbox order.
+            columns = (OutboxRow.id, OutboxRow.payload, OutboxRow.sent_at)
+            waiting = s.execute(select(*columns).where(OutboxRow.sent_at.is_(None), ~resolved))
+            recent = s.execute(select(*columns).where(OutboxRow.sent_at >= since))
+            rows = sorted([*waiting, *recent], key=lambda row: int(row[0]))
+            for _id, payload, sent_at in rows:
                 for token in _tokens(payload):
                     if sent_at is None or token not in keys:
                         keys[token] = sent_at

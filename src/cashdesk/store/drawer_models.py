@@ -16,6 +16,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -110,6 +111,7 @@ class DepositRow(Base):
 
     __table_args__ = (
         CheckConstraint("total_cents = currency_cents + coin_cents + checks_cents", name="total"),
+        Index("ix_deposits_day", "workstation_id", "business_date"),
     )
 
 

@@ -82,7 +82,9 @@ class IssuedLicenseRow(Base):
     business_date: Mapped[dt.date] = mapped_column(Date)
     issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     cashier_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    receipt_id: Mapped[str | None] = mapped_column(ForeignKey("receipts.id"), nullable=True)
+    receipt_id: Mapped[str | None] = mapped_column(
+        ForeignKey("receipts.id"), nullable=True, index=True
+    )
     fee_cents: Mapped[int] = mapped_column(BigInteger, default=0)  # tax / license fee / tag
     penalty_cents: Mapped[int] = mapped_column(BigInteger, default=0)  # penalty / late fee
     state_fee_cents: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -141,6 +141,9 @@ class DrawerSession(Base):
 
     __table_args__ = (
         CheckConstraint("opening_bank_cents >= 0", name="opening_bank"),
+        # The day's drawers and a handoff's successor, without walking every earlier day.
+        Index("ix_drawer_sessions_day", "workstation_id", "business_date"),
+        Index("ix_drawer_sessions_handed_from", "handed_from_id"),
         # One open session per drawer: a partial unique index, so a race cannot open two.
         Index(
             "uq_drawer_sessions_open",
@@ -191,6 +194,11 @@ class Receipt(Base):
         CheckConstraint("tendered_cents = total_cents + change_cents", name="tendered"),
         CheckConstraint("status IN ('posted','voided')", name="status"),
         Index("ix_receipts_business_date", "business_date"),
+        # The day's receipts in number order at one workstation (reports, today's receipts),
+        # and a drawer's receipts (expected cash, status, cashiers): reads that follow the
+        # day, not the history.
+        Index("ix_receipts_day", "workstation_id", "business_date", "seq"),
+        Index("ix_receipts_drawer_session", "drawer_session_id"),
     )
 
 
@@ -249,7 +257,10 @@ class JournalEntry(Base):
     # Declared so the unit of work inserts the receipt before its entry.
     receipt: Mapped[Receipt | None] = relationship()
 
-    __table_args__ = (Index("ix_journal_entries_business_date", "business_date"),)
+    __table_args__ = (
+        Index("ix_journal_entries_business_date", "business_date"),
+        Index("ix_journal_entries_receipt", "receipt_id"),
+    )
 
 
 class JournalLineRow(Base):
@@ -312,7 +323,29 @@ class OutboxRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    __table_args__ = (Index("ix_outbox_unsent", "sent_at", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_unsent", "sent_at", "id"),
+        # Only the rows still waiting: the push and the status bar read these, and they stay
+        # few however many rows were sent before.
+        Index(
+            "ix_outbox_waiting",
+            "id",
+            sqlite_where=text("sent_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL"),
+        ),
+    )
+
+
+class IntegrityMark(Base):
+    """How far the last clean ``cashdesk check`` got: per name (a table, or a workstation's
+    receipt sequence) the highest id it found whole. The check at start reads only what came
+    after (store/integrity.py); ``cashdesk check --full`` reads everything again."""
+
+    __tablename__ = "integrity_marks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+    checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 def journal_line_rows(lines: Iterable[JournalLine]) -> list[JournalLineRow]:

@@ -163,7 +163,10 @@ class UsersTab(QWidget):
         layout.addWidget(self.error)
         layout.addLayout(row)
 
-    def load(self, select: str = "") -> None:
+    def load(self, select: str = "", outcome: str = "") -> None:
+        """Reload the list, select ``select``; ``outcome`` is shown once the list is current,
+        so what the screen says and what it shows never disagree (and keys act on the new
+        list)."""
         users, operator = self.desk.users, self.operator
 
         def loaded(result: list[UserInfo]) -> None:
@@ -189,6 +192,8 @@ class UsersTab(QWidget):
             if names:
                 index = names.index(select) if select in names else 0
                 self.table.setCurrentIndex(self.model.index(index, 0))
+            if outcome:
+                self.outcome.setText(outcome)
 
         self.background.run(
             lambda: users.list_users(operator), on_success=loaded, on_failure=self._failed
@@ -209,8 +214,7 @@ class UsersTab(QWidget):
                 return
             username = result.username if isinstance(result, UserInfo) else ""
             self.error.clear_message()
-            self.outcome.setText(what)
-            self.load(select=username)
+            self.load(select=username, outcome=what)
 
         return changed
 

@@ -1,0 +1,71 @@
+"""Headless commands import only what they use: each runs in a fresh interpreter and reports
+which heavy modules it loaded. Importing one that the command does not need (Qt, Alembic on a
+current store, reportlab, babel's locale data, the ORM models for a command that reads no
+model) fails here, before anyone measures a slow start."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("PySide6", "alembic", "reportlab", "babel.localedata", "cashdesk.store.models", "psycopg")
+
+RUN = """
+import json, sys
+from cashdesk import cli
+HEAVY = sys.argv.pop(1).split(",")
+try:
+    code = cli.main(sys.argv[1:])
+except SystemExit as done:
+    code = done.code
+print(json.dumps({"code": code, "loaded": [m for m in HEAVY if m in sys.modules]}))
+"""
+
+
+def loaded_by(*args: str) -> tuple[int, set[str]]:
+    result = subprocess.run(
+        [sys.executable, "-c", RUN, ",".join(HEAVY), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    return report["code"], set(report["loaded"])
+
+
+@pytest.fixture
+def store(tmp_path: Path, demo_template: Path) -> Path:
+    db = tmp_path / "demo.db"
+    shutil.copyfile(demo_template, db)
+    return db
+
+
+@pytest.mark.parametrize(
+    ("command", "allowed"),
+    [
+        (["--version"], set()),
+        (["check"], set()),
+        (["lookup", "nunez"], {"cashdesk.store.models"}),
+        (["quote", "utility", "100000", "--amount", "10.00"], {"cashdesk.store.models"}),
+    ],
+    ids=["version", "check", "lookup", "quote"],
+)
+def test_a_headless_command_loads_no_heavy_module_it_does_not_use(
+    store: Path, command: list[str], allowed: set[str]
+) -> None:
+    args = command if command == ["--version"] else ["--db", str(store), *command]
+    code, loaded = loaded_by(*args)
+    assert code in (0, None), (command, code)
+    assert loaded <= allowed, f"{command} loaded {sorted(loaded - allowed)}"
+
+
+def test_the_probe_sees_a_heavy_import(store: Path) -> None:
+    """The probe above can fail: a command that does need Alembic (init) is seen loading it."""
+    fresh = store.with_name("new.db")
+    code, loaded = loaded_by("--db", str(fresh), "init")
+    assert code == 0 and "alembic" in loaded
