@@ -271,3 +271,69 @@ def test_day_journal_balances_in_total_and_per_fund(
     ) == Money(cents=sum(over_short))
     change_fund = total(j.net for j in journal.lines if j.account == "101-000-10150")
     assert change_fund == total(mv.returned - mv.issued for mv in moves)
+
+
+def test_handoff_terms_say_which_tenders_stay_with_whom() -> None:
+    from cashdesk.domain.drawer import HandoffTerms
+
+    count = DrawerCount(
+        cash=CashCount.of({"B100": 4, "B20": 1, "C1": 3}),
+        items=(
+            ListedItem(kind=TenderKind.CHECK, amount=Money.parse("500"), number="1001"),
+            ListedItem(kind=TenderKind.CHECK, amount=Money.parse("674"), number="1002"),
+        ),
+        card_batch=Money.parse("64.50"),
+    )
+    terms = HandoffTerms.of(count, outgoing="Ann", incoming="Bo")
+    assert terms.statement() == (
+        "Stays in the drawer with Bo: the cash, $420.03, as Bo's starting bank.",
+        "Goes with Ann's count to the safe: 2 checks ($1,174.00), the card batch ($64.50). "
+        "Bo does not count or list them at the close.",
+    )
+    empty = HandoffTerms.of(DrawerCount(cash=CashCount.empty()), outgoing="Ann", incoming="Bo")
+    assert "no checks, money orders or card batch" in empty.statement()[1]
+
+
+def test_a_check_handed_over_is_refused_at_a_later_count_unless_it_is_a_new_tender() -> None:
+    from cashdesk.domain.drawer import item_handed_over, match_items, refuse_handed_over
+
+    handed = ListedItem(kind=TenderKind.CHECK, amount=Money.parse("500"), number="1001")
+    again = ListedItem(kind=TenderKind.CHECK, amount=Money.parse("500"), number="001001")
+    unnumbered = ListedItem(kind=TenderKind.MONEY_ORDER, amount=Money.parse("20"))
+    assert item_handed_over(again, (handed,)) is handed
+    assert item_handed_over(unnumbered, (handed,)) is None
+    with pytest.raises(ValidationError, match="handed over in Ann's count"):
+        refuse_handed_over(match_items((again,), ()), (("Ann", handed),))
+    # The same number and amount taken again on this session (a new tender) counts here.
+    taken = TakenItem(
+        kind=TenderKind.CHECK, amount=Money.parse("500"), number="1001", receipt_number="W-1"
+    )
+    refuse_handed_over(match_items((again,), (taken,)), (("Ann", handed),))
+
+
+def test_expected_of_is_bank_plus_cash_less_change_and_pickups_with_checks_listed() -> None:
+    from cashdesk.domain.drawer import SessionTender, expected_of
+
+    def tender(kind: TenderKind, amount: str, number: str = "", receipt: str = "") -> SessionTender:
+        return SessionTender(
+            kind=kind, amount=Money.parse(amount), number=number, receipt_number=receipt
+        )
+
+    expected = expected_of(
+        opening_bank=Money.parse("200"),
+        tenders=(
+            tender(TenderKind.CASH, "20"),
+            tender(TenderKind.CHECK, "30", "1001", "W01-1"),
+            tender(TenderKind.CARD, "64.50"),
+            tender(TenderKind.CASH, "7"),
+            tender(TenderKind.MONEY_ORDER, "33.33", "MO-7", "W01-3"),
+        ),
+        change_given=Money.parse("5"),
+        pickups=Money.parse("10"),
+    )
+    assert expected.cash == Money.parse("212.00")  # 200 + 20 + 7 - 5 - 10
+    assert expected.card == Money.parse("64.50")
+    assert [(i.kind, i.number, i.receipt_number) for i in expected.items] == [
+        (TenderKind.CHECK, "1001", "W01-1"),
+        (TenderKind.MONEY_ORDER, "MO-7", "W01-3"),
+    ]

@@ -187,6 +187,19 @@ def test_cli_exports_and_reports(
         main([*args, "deposit", "--date", "2026-11-26", "--out", str(dep), "--user", "lead"]) == 0
     )
     assert "BAG-1001" in pdf_text(dep)
+    slip = tmp_path / "handoff.pdf"
+    assert (
+        main([*args, "handoff", "--date", "2026-11-26", "--out", str(slip), "--user", "lead"]) == 0
+    )
+    text = pdf_text(slip)
+    assert "Handoff slip · drawer 1" in text
+    assert "Stays in the drawer with Kim Ngô: the cash, $710.00, as Kim Ngô's starting bank." in (
+        text
+    )
+    assert "Goes with Maria Hernández's count to the safe: 1 check ($40.00), the card batch " in (
+        text
+    )
+    assert "1001" in text and "Renée Dubois" in text
     no = tmp_path / "no.pdf"
     refused = main([*args, "daily", "--date", "2026-11-26", "--out", str(no), "--user", "maria"])
     assert refused == 2 and "may not run cash reports" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""``cashdesk export journal`` and ``cashdesk report daily|x|z|deposit``.
+"""``cashdesk export journal`` and ``cashdesk report daily|x|z|deposit|handoff``.
 
 Both sign in first (``--user``; the password from $CASHDESK_PASSWORD or a prompt), since the
 figures are for supervisors and auditors (the run-reports permission), and the sign-in is
@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
     journal.set_defaults(handler=_export_journal)
 
     report = sub.add_parser("report", help="render a cash report as a PDF")
-    report.add_argument("report_kind", choices=("daily", "x", "z", "deposit"))
+    report.add_argument("report_kind", choices=("daily", "x", "z", "deposit", "handoff"))
     _common(report)
     report.set_defaults(handler=_report)
 
@@ -80,31 +80,10 @@ def _export_journal(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from cashdesk.commands.quote import refuse
-    from cashdesk.reports.day import render_day_report
-    from cashdesk.reports.deposit import render_deposit_slip
-
     with opened_desk(args) as desk:
         operator = sign_in_as(desk, args.user)
-        kind = args.report_kind
-        if kind == "deposit":
-            slips = desk.day_reports.deposit_slips(operator, args.date)
-            if not slips:
-                return refuse(f"No deposit was made for {args.date}.")
-            paths = []
-            for i, slip in enumerate(slips):
-                out = (
-                    args.out if i == 0 else args.out.with_stem(f"{args.out.stem}-{slip.bag_number}")
-                )
-                paths.append(render_deposit_slip(slip, out))
-        else:
-            if kind == "daily":
-                report = desk.day_reports.daily(operator, args.date)
-            elif kind == "x":
-                report = desk.day_reports.x_report(operator, args.date)
-            else:
-                report = desk.day_reports.z_report(operator, args.date)
-            paths = [render_day_report(report, args.out)]
+        files = desk.day_reports.report(operator, args.report_kind, args.date, args.out)
+        paths = files.write()
     for path in paths:
         print(f"written {path}")
     return 0

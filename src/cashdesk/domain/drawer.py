@@ -351,6 +351,53 @@ class Expected:
         return total(i.amount for i in self.items if i.kind is kind)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SessionTender:
+    """Tenders of a kind on the posted receipts of a drawer session: one check or money
+    order (with its receipt), or any number of cash or card tenders summed."""
+
+    kind: TenderKind
+    amount: Money
+    receipt_number: str = ""
+    payer: str = ""
+    number: str = ""  # check number or money-order serial
+    masked_account: str = ""
+
+
+def expected_of(
+    *,
+    opening_bank: Money,
+    tenders: Iterable[SessionTender],
+    change_given: Money,
+    pickups: Money,
+) -> Expected:
+    """The one expected-figures rule (RULES.md 7): cash is the bank plus cash tendered minus
+    the change given back on posted receipts, less pickups; checks and money orders one by
+    one; card as a total. The pickup prompt, the blind count and the reports all use it."""
+    cash_in = -change_given
+    card = Money.zero()
+    items: list[TakenItem] = []
+    for t in tenders:
+        if t.kind is TenderKind.CASH:
+            cash_in += t.amount
+        elif t.kind is TenderKind.CARD:
+            card += t.amount
+        else:
+            items.append(
+                TakenItem(
+                    kind=t.kind,
+                    amount=t.amount,
+                    number=t.number,
+                    receipt_number=t.receipt_number,
+                    payer=t.payer,
+                    masked_account=t.masked_account,
+                )
+            )
+    return Expected(
+        opening_bank=opening_bank, cash_in=cash_in, pickups=pickups, items=tuple(items), card=card
+    )
+
+
 TENDER_ORDER = (TenderKind.CASH, TenderKind.CHECK, TenderKind.MONEY_ORDER, TenderKind.CARD)
 
 
@@ -401,6 +448,93 @@ def reconcile(expected: Expected, count: DrawerCount, threshold: Money) -> Recon
         TenderVariance(kind, expected.amount(kind), count.counted(kind)) for kind in TENDER_ORDER
     )
     return Reconciliation(variances, match_items(count.items, expected.items), threshold)
+
+
+# -- the relief handoff --------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HandoffTerms:
+    """Which tenders stay with whom when a drawer is handed over (issue 24).
+
+    The counted cash stays in the drawer: it is the incoming cashier's starting bank. The
+    checks and money orders listed at the handoff, and the card terminal's batch, stay with
+    the outgoing cashier: they leave the drawer with her count (to the safe, for the deposit)
+    and are never counted again. The incoming cashier counts, at her own close, only what
+    she takes herself."""
+
+    outgoing: str
+    incoming: str
+    cash: Money
+    items: tuple[ListedItem, ...]
+    card_batch: Money
+
+    @classmethod
+    def of(cls, count: DrawerCount, *, outgoing: str, incoming: str) -> HandoffTerms:
+        return cls(
+            outgoing=outgoing,
+            incoming=incoming,
+            cash=count.cash.total,
+            items=count.items,
+            card_batch=count.card_batch,
+        )
+
+    def _kept(self, kind: TenderKind) -> tuple[ListedItem, ...]:
+        return tuple(i for i in self.items if i.kind is kind)
+
+    @property
+    def kept_by_outgoing(self) -> str:
+        """The checks, money orders and card batch, in words ("2 checks ($1,174.00), ...")."""
+        parts = []
+        for kind, one, many in (
+            (TenderKind.CHECK, "check", "checks"),
+            (TenderKind.MONEY_ORDER, "money order", "money orders"),
+        ):
+            kept = self._kept(kind)
+            if kept:
+                word = one if len(kept) == 1 else many
+                parts.append(f"{len(kept)} {word} ({total(i.amount for i in kept)})")
+        if self.card_batch:
+            parts.append(f"the card batch ({self.card_batch})")
+        return ", ".join(parts) if parts else "no checks, money orders or card batch"
+
+    def statement(self) -> tuple[str, ...]:
+        """What both cashiers' screens and the handoff slip say, in the same words."""
+        return (
+            f"Stays in the drawer with {self.incoming}: the cash, {self.cash}, "
+            f"as {self.incoming}'s starting bank.",
+            f"Goes with {self.outgoing}'s count to the safe: {self.kept_by_outgoing}. "
+            f"{self.incoming} does not count or list them at the close.",
+        )
+
+
+def item_handed_over(item: ListedItem, handed: Sequence[ListedItem]) -> ListedItem | None:
+    """The item of an earlier handoff of the drawer that ``item`` is (same kind, number and
+    amount), or None. An item without a number is never taken for one handed over: a new
+    money order of the same amount is common."""
+    if not item.number:
+        return None
+    for h in handed:
+        if (h.kind, h.amount, h.number.lstrip("0")) == (
+            item.kind,
+            item.amount,
+            item.number.lstrip("0"),
+        ):
+            return h
+    return None
+
+
+def refuse_handed_over(match: ItemMatch, handed: Sequence[tuple[str, ListedItem]]) -> None:
+    """A count may not list a check or money order that an earlier cashier of the drawer
+    took with her handoff count (it is hers, counted and deposited once): refused before
+    anything is stored, naming the item and whose count it is in. ``handed``: (the outgoing
+    cashier's name, item) of every earlier handoff of the drawer. Only items matching no
+    tender of this session are checked, so a new check with a reused number still counts."""
+    for item in match.unexpected:
+        for name, h in handed:
+            if item_handed_over(item, (h,)) is not None:
+                raise ValidationError(
+                    f"{item.kind.label} {item.number} for {item.amount} was handed over in "
+                    f"{name}'s count and goes to the safe with it: take it off this list."
+                )
 
 
 # -- pickups and paid-outs ----------------------------------------------------------------
@@ -500,11 +634,11 @@ def check_day_closable(unsettled: Sequence[str]) -> None:
 # -- receipt numbers ------------------------------------------------------------------------
 def number_gaps(seqs: Iterable[int], *, previous_last: int | None = None) -> tuple[int, ...]:
     """Sequence numbers missing from a day's receipts (from the day before's last one on)."""
-    present = sorted(set(seqs))
+    present = set(seqs)
     if not present:
         return ()
-    start = present[0] if previous_last is None else previous_last + 1
-    return tuple(n for n in range(start, present[-1] + 1) if n not in set(present))
+    start = min(present) if previous_last is None else previous_last + 1
+    return tuple(n for n in range(start, max(present) + 1) if n not in present)
 
 
 # -- the day's journal entry ----------------------------------------------------------------

@@ -213,3 +213,25 @@ class JournalExport:
     @property
     def totals(self) -> list[KindTotal]:
         return totals_by_kind(self.entries)
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffSlip:
+    """A relief handoff on paper: it goes into the safe envelope with the outgoing count's
+    checks and money orders, and says in the screens' words which tenders stay with whom."""
+
+    business_date: dt.date
+    workstation: str
+    drawer: str
+    handed_at: str
+    outgoing: str
+    incoming: str
+    cash: CashCount  # stays in the drawer: the incoming cashier's starting bank
+    items: tuple[DepositItem, ...]  # go to the safe with the outgoing count
+    card_batch: Money
+    over_short: Money
+    statement: tuple[str, ...]
+
+    @property
+    def items_total(self) -> Money:
+        return total(i.amount for i in self.items)

@@ -3,13 +3,38 @@ order one by one, the totals and the bag number."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from reportlab.platypus import Paragraph
 
-from cashdesk.reports.data import DepositSlip
+from cashdesk.domain.money import Money
+from cashdesk.reports.data import DepositItem, DepositSlip
 from cashdesk.reports.pdf import build, esc, signature_block, spacer, styles, table
+
+
+def items_table(items: Sequence[DepositItem], totals: Sequence[tuple[str, Money]]) -> Any:
+    """Checks and money orders one by one (the account masked), then the total lines."""
+    return table(
+        ["#", "Kind", "Number", "Account", "Receipt", "Payer", "Amount"],
+        [
+            [
+                i,
+                item.kind.label,
+                item.number,
+                item.account,
+                item.receipt_number,
+                item.payer,
+                str(item.amount),
+            ]
+            for i, item in enumerate(items, start=1)
+        ]
+        + [["", label, "", "", "", "", str(amount)] for label, amount in totals],
+        widths=[0.3, 0.95, 0.8, 0.8, 1.05, 2.1, 1.0],
+        numeric=[0, 6],
+        total_row=True,
+    )
 
 
 def render_deposit_slip(slip: DepositSlip, path: Path) -> Path:
@@ -71,25 +96,7 @@ def render_deposit_slip(slip: DepositSlip, path: Path) -> Path:
             total_row=True,
         ),
         Paragraph("Checks and money orders", st["h2"]),
-        table(
-            ["#", "Kind", "Number", "Account", "Receipt", "Payer", "Amount"],
-            [
-                [
-                    i,
-                    item.kind.label,
-                    item.number,
-                    item.account,
-                    item.receipt_number,
-                    item.payer,
-                    str(item.amount),
-                ]
-                for i, item in enumerate(slip.items, start=1)
-            ]
-            + [["", "Checks total", "", "", "", "", str(slip.checks)]],
-            widths=[0.3, 0.95, 0.8, 0.8, 1.05, 2.1, 1.0],
-            numeric=[0, 6],
-            total_row=True,
-        ),
+        items_table(slip.items, [("Checks total", slip.checks)]),
         Paragraph("Drawers in this bag", st["h2"]),
         *[Paragraph(esc(label), st["body"]) for label in slip.sessions],
         signature_block("Prepared by", "Verified by"),

@@ -21,6 +21,7 @@ from cashdesk import events
 from cashdesk.domain.drawer import (
     CashCount,
     DrawerCount,
+    HandoffTerms,
     ListedItem,
     Reconciliation,
     SessionState,
@@ -34,6 +35,7 @@ from cashdesk.domain.drawer import (
     describe,
     pickup_due,
     reconcile,
+    refuse_handed_over,
     refuse_paid_out,
 )
 from cashdesk.domain.money import Money
@@ -44,14 +46,13 @@ from cashdesk.services.context import ServiceContext
 from cashdesk.services.day_reports import (
     count_variances,
     current_count,
-    expected_for,
     listed_items,
 )
 from cashdesk.services.drawers import (
     DEFAULT_DRAWER,
     DrawerInfo,
     drawer_info,
-    expected_cash_of,
+    expected_for,
     insert_session,
     open_session_row,
 )
@@ -60,10 +61,7 @@ from cashdesk.store.drawer_models import (
     DrawerPickupRow,
 )
 from cashdesk.store.engine import transaction
-from cashdesk.store.models import (
-    DrawerSession,
-    Receipt,
-)
+from cashdesk.store.models import DrawerSession, Receipt, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +110,7 @@ class CountResult:
 class HandoffResult:
     count: CountResult
     next_session: DrawerInfo
+    terms: HandoffTerms  # which tenders stay with whom: both screens and the slip say it
 
 
 def _items_payload(count: DrawerCount, rec: Reconciliation) -> list[dict[str, Any]]:
@@ -152,6 +151,35 @@ def involved(s: Session, row: DrawerSession, count: DrawerCountRow) -> set[int]:
     return {row.cashier_id, count.counted_by_id} | receipt_cashier_ids(s, row)
 
 
+def handoff_terms(row: DrawerSession, count: DrawerCountRow, *, incoming: str) -> HandoffTerms:
+    """The terms of a stored handoff count of session ``row``."""
+    return HandoffTerms(
+        outgoing=row.cashier.full_name,
+        incoming=incoming,
+        cash=Money(cents=count.cash_cents),
+        items=listed_items(count),
+        card_batch=Money(cents=count.card_cents),
+    )
+
+
+def handed_items(
+    ctx: ServiceContext, s: Session, row: DrawerSession
+) -> list[tuple[str, ListedItem]]:
+    """Every check and money order the earlier cashiers of ``row``'s drawer chain took with
+    their handoff counts, with whose count it is in."""
+    handed: list[tuple[str, ListedItem]] = []
+    seen = {row.id}
+    parent_id = row.handed_from_id
+    while parent_id is not None and parent_id not in seen:
+        seen.add(parent_id)
+        parent = session_row(ctx, s, parent_id)
+        count = current_count(s, parent.id)
+        if count is not None and count.kind == "handoff":
+            handed += [(parent.cashier.full_name, item) for item in listed_items(count)]
+        parent_id = parent.handed_from_id
+    return handed
+
+
 class BalancingService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -176,7 +204,7 @@ class BalancingService:
                 ),
                 cashiers=self._cashiers(s, row),
                 needs_pickup=pickup_due(
-                    expected_cash_of(s, row), self.ctx.config.drawer.pickup_threshold
+                    expected_for(s, row).cash, self.ctx.config.drawer.pickup_threshold
                 ),
             )
 
@@ -248,7 +276,7 @@ class BalancingService:
                     "cash": count.as_dict(),
                 },
             )
-            still = pickup_due(expected_cash_of(s, row), self.ctx.config.drawer.pickup_threshold)
+            still = pickup_due(expected_for(s, row).cash, self.ctx.config.drawer.pickup_threshold)
             return PickupResult(session_id=row.id, seq=seq, amount=amount, needs_pickup=still)
 
     def paid_out(self, operator: Operator, amount: Money, *, reason: str = "") -> NoReturn:
@@ -277,8 +305,9 @@ class BalancingService:
         drawer: str = DEFAULT_DRAWER,
     ) -> HandoffResult:
         """Relief: the outgoing cashier counts; the session closes and a new one opens for
-        ``incoming`` on the counted cash. Checks, money orders and the card subtotal stay
-        with the outgoing session (its checks go to the safe for the deposit)."""
+        ``incoming`` on the counted cash. The rule of ``HandoffTerms``: the cash stays in the
+        drawer (the incoming cashier's bank); the checks, money orders and card batch stay
+        with the outgoing count (to the safe, deposited from it, never counted again)."""
         operator.require(Permission.COUNT_DRAWER)
         incoming.require(Permission.OPEN_DRAWER)
         if incoming.user_id == operator.user_id:
@@ -304,10 +333,26 @@ class BalancingService:
                     handed_from_id=row.id,
                 )
                 info = drawer_info(new)
+                terms = HandoffTerms.of(
+                    count, outgoing=row.cashier.full_name, incoming=info.cashier_name
+                )
         except IntegrityError:
             raise StateError(f"Drawer {drawer} is already open.") from None
         self.ctx.events.emit(events.DRAWER_STATUS, drawer=drawer, state="open")
-        return HandoffResult(count=result, next_session=info)
+        return HandoffResult(count=result, next_session=info, terms=terms)
+
+    def handed_over(self, operator: Operator, drawer: str = DEFAULT_DRAWER) -> HandoffTerms | None:
+        """The terms of the handoff that gave the open ``drawer`` to its cashier (None when it
+        was opened from the safe): what the relief cashier's screen says she does not count."""
+        with self.ctx.sessions() as s:
+            row = open_session_row(s, self.ctx.workstation_id, drawer)
+            if row is None or row.handed_from_id is None:
+                return None
+            parent = session_row(self.ctx, s, row.handed_from_id)
+            count = current_count(s, parent.id)
+            if count is None or count.kind != "handoff":
+                return None
+            return handoff_terms(parent, count, incoming=row.cashier.full_name)
 
     def recount(self, operator: Operator, session_id: str, count: DrawerCount) -> CountResult:
         """Once, before sign-off: the first count is set aside (kept) and this one stands."""
@@ -367,12 +412,12 @@ class BalancingService:
         return row
 
     def _cashiers(self, s: Session, row: DrawerSession) -> tuple[str, ...]:
-        receipts = s.scalars(
-            select(Receipt)
-            .where(Receipt.drawer_session_id == row.id)
-            .options(selectinload(Receipt.cashier))
+        took = s.scalars(
+            select(User.full_name).where(
+                User.id.in_(select(Receipt.cashier_id).where(Receipt.drawer_session_id == row.id))
+            )
         )
-        return tuple(sorted({r.cashier.full_name for r in receipts} | {row.cashier.full_name}))
+        return tuple(sorted(set(took) | {row.cashier.full_name}))
 
     def _check_counter(self, s: Session, operator: Operator, row: DrawerSession) -> None:
         if row.cashier_id == operator.user_id or may(operator.role, Permission.APPROVE_VARIANCE):
@@ -398,6 +443,7 @@ class BalancingService:
             new_state = advance(SessionState(row.status), Step.RECOUNT)
         expected = expected_for(s, row)
         rec = reconcile(expected, count, self.threshold)
+        refuse_handed_over(rec.match, handed_items(self.ctx, s, row))
         v = {var.kind: var for var in rec.variances}
 
         stored = DrawerCountRow(

@@ -39,7 +39,7 @@ from cashdesk.services.day_reports import (
     chain_root,
     charge_lines,
     current_count,
-    day_receipts,
+    day_line_sums,
     deposit_slip,
     session_label,
     sessions_of_day,
@@ -261,8 +261,8 @@ class DayCloseService:
                 if row.status not in {SessionState.APPROVED, SessionState.DEPOSITED}
             ]
             check_day_closable(unsettled)
-            receipts = day_receipts(s, ws, day)  # read once: the journal and the Z report
-            journal = build_day_journal(self.ctx, s, day, charge_lines(receipts))
+            sums = day_line_sums(s, ws, day)  # read once: the journal and the Z report
+            journal = build_day_journal(self.ctx, s, day, charge_lines(sums))
             entry = JournalEntry(
                 kind="day",
                 workstation_id=ws,
@@ -283,7 +283,7 @@ class DayCloseService:
                 )
             )
             s.flush()
-            report = self.reports.build(s, day, "Z", operator, receipts)
+            report = self.reports.build(s, day, "Z", operator, sums)
             self.ctx.audit(
                 s,
                 action="day_close",

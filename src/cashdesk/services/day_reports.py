@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -20,10 +23,9 @@ from cashdesk.domain.drawer import (
     CashCount,
     ChangeFundMovement,
     DayJournal,
-    Expected,
+    HandoffTerms,
     ListedItem,
     SessionOverShort,
-    TakenItem,
     TenderVariance,
     change_fund_returned,
     day_journal,
@@ -33,8 +35,8 @@ from cashdesk.domain.gl import JournalLine
 from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.money import Money, total
 from cashdesk.domain.roles import Operator, Permission
-from cashdesk.domain.tender import TenderKind, mask_account
-from cashdesk.errors import NotFound, StateError
+from cashdesk.domain.tender import TenderKind
+from cashdesk.errors import NotFound, StateError, ValidationError
 from cashdesk.reports.data import (
     CashierTotal,
     CodeTotal,
@@ -42,6 +44,7 @@ from cashdesk.reports.data import (
     DepositItem,
     DepositSlip,
     FundTotal,
+    HandoffSlip,
     JournalExport,
     NumberRange,
     SessionFigures,
@@ -49,7 +52,7 @@ from cashdesk.reports.data import (
     VoidLine,
 )
 from cashdesk.services.context import ServiceContext
-from cashdesk.services.drawers import business_date_for
+from cashdesk.services.drawers import business_date_for, expected_for
 from cashdesk.services.journal_export import close_entries, store_totals, stored_entries
 from cashdesk.store.drawer_models import (
     BusinessDayRow,
@@ -62,7 +65,10 @@ from cashdesk.store.models import (
     GLAccountRow,
     JournalEntry,
     Receipt,
+    ReceiptLine,
     RevenueCodeRow,
+    TenderRow,
+    User,
 )
 
 TENDER_KINDS = (TenderKind.CASH, TenderKind.CHECK, TenderKind.MONEY_ORDER, TenderKind.CARD)
@@ -76,6 +82,7 @@ __all__ = [
     "DepositItem",
     "DepositSlip",
     "FundTotal",
+    "HandoffSlip",
     "JournalExport",
     "NumberRange",
     "SessionFigures",
@@ -130,52 +137,6 @@ def session_label(ctx: ServiceContext, row: DrawerSession) -> str:
     return f"drawer {row.drawer}, {row.cashier.full_name}, opened {opened}"
 
 
-def expected_for(s: Session, row: DrawerSession) -> Expected:
-    receipts = list(
-        s.scalars(
-            select(Receipt)
-            .where(Receipt.drawer_session_id == row.id, Receipt.status == "posted")
-            .options(selectinload(Receipt.tenders))
-            .order_by(Receipt.seq)
-        )
-    )
-    cash_in = Money.zero()
-    card = Money.zero()
-    items: list[TakenItem] = []
-    for r in receipts:
-        cash_in -= Money(cents=r.change_cents)
-        for t in r.tenders:
-            amount = Money(cents=t.amount_cents)
-            kind = TenderKind(t.kind)
-            if kind is TenderKind.CASH:
-                cash_in += amount
-            elif kind is TenderKind.CARD:
-                card += amount
-            else:
-                items.append(
-                    TakenItem(
-                        kind=kind,
-                        amount=amount,
-                        number=t.check_number if kind is TenderKind.CHECK else t.reference,
-                        receipt_number=r.number,
-                        payer=r.payer,
-                        masked_account=mask_account(t.check_account),
-                    )
-                )
-    pickups = s.scalar(
-        select(func.coalesce(func.sum(DrawerPickupRow.amount_cents), 0)).where(
-            DrawerPickupRow.session_id == row.id
-        )
-    )
-    return Expected(
-        opening_bank=Money(cents=row.opening_bank_cents),
-        cash_in=cash_in,
-        pickups=Money(cents=int(pickups or 0)),
-        items=tuple(items),
-        card=card,
-    )
-
-
 def listed_items(count: DrawerCountRow) -> tuple[ListedItem, ...]:
     return tuple(
         ListedItem(
@@ -208,51 +169,56 @@ def count_variances(count: DrawerCountRow) -> tuple[TenderVariance, ...]:
     )
 
 
-def day_receipts(s: Session, workstation_id: str, day: dt.date) -> list[Receipt]:
-    """Every receipt of the date (posted and voided) with what the day reports read of it."""
-    return list(
-        s.scalars(
-            select(Receipt)
-            .where(Receipt.workstation_id == workstation_id, Receipt.business_date == day)
-            .options(
-                selectinload(Receipt.lines),
-                selectinload(Receipt.tenders),
-                selectinload(Receipt.cashier),
-                selectinload(Receipt.voided_by),
-            )
-            .order_by(Receipt.seq)
+def _day(workstation_id: str, day: dt.date) -> tuple[Any, ...]:
+    return (Receipt.workstation_id == workstation_id, Receipt.business_date == day)
+
+
+# Where a line stands in the day: its receipt's number, then its place on the receipt (a
+# receipt has far fewer than a million lines).
+_LINE_PLACE = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class LineSum:
+    """The posted lines of a date for one revenue code and account, summed; ``first``: where
+    the pair first appears in receipt and line order (the journal keeps that order)."""
+
+    code: str
+    gl_account: str
+    lines: int
+    cents: int
+    first: int
+
+
+def day_line_sums(s: Session, workstation_id: str, day: dt.date) -> list[LineSum]:
+    """One grouped query: the database sums, no receipt is loaded."""
+    rows = s.execute(
+        select(
+            ReceiptLine.code,
+            ReceiptLine.gl_account,
+            func.count(),
+            func.sum(ReceiptLine.amount_cents),
+            func.min(Receipt.seq * _LINE_PLACE + ReceiptLine.line_no),
         )
+        .join(Receipt, Receipt.id == ReceiptLine.receipt_id)
+        .where(*_day(workstation_id, day), Receipt.status == "posted")
+        .group_by(ReceiptLine.code, ReceiptLine.gl_account)
     )
-
-
-def charge_lines(receipts: Iterable[Receipt]) -> list[ChargeLine]:
-    """The charge lines of the posted receipts among ``receipts``, in their order."""
     return [
-        ChargeLine(
-            code=line.code,
-            description=line.description,
-            amount=Money(cents=line.amount_cents),
-            gl_account=line.gl_account,
-            reference=line.reference,
-        )
-        for r in receipts
-        if r.status == "posted"
-        for line in r.lines
+        LineSum(code=code, gl_account=account, lines=int(n), cents=int(cents), first=int(first))
+        for code, account, n, cents, first in rows
     ]
 
 
-def receipt_charge_lines(s: Session, workstation_id: str, day: dt.date) -> list[ChargeLine]:
-    receipts = s.scalars(
-        select(Receipt)
-        .where(
-            Receipt.workstation_id == workstation_id,
-            Receipt.business_date == day,
-            Receipt.status == "posted",
+def charge_lines(sums: Iterable[LineSum]) -> list[ChargeLine]:
+    """The day's posted lines as the journal takes them: one per code and account, in the
+    order each first appears (distributing them gives the entry the receipts' lines give)."""
+    return [
+        ChargeLine(
+            code=x.code, description=x.code, amount=Money(cents=x.cents), gl_account=x.gl_account
         )
-        .options(selectinload(Receipt.lines))
-        .order_by(Receipt.seq)
-    )
-    return charge_lines(receipts)
+        for x in sorted(sums, key=lambda x: x.first)
+    ]
 
 
 def build_day_journal(
@@ -289,7 +255,7 @@ def build_day_journal(
                 )
             )
     if lines is None:
-        lines = receipt_charge_lines(s, ctx.workstation_id, day)
+        lines = charge_lines(day_line_sums(s, ctx.workstation_id, day))
     return day_journal(lines, over_short, funds)
 
 
@@ -302,6 +268,52 @@ def stored_journal(s: Session, entry_id: str) -> tuple[JournalLine, ...]:
     if entry is None:
         raise NotFound("The day's journal entry is missing.")
     return tuple(jl.journal_line() for jl in entry.lines)
+
+
+def stored_item(item: dict[str, object]) -> DepositItem:
+    """A check or money order as a count or a deposit stores it."""
+    return DepositItem(
+        kind=TenderKind(str(item["kind"])),
+        number=str(item["number"]),
+        amount=Money(cents=int(str(item["amount_cents"]))),
+        receipt_number=str(item.get("receipt_number", "")),
+        payer=str(item.get("payer", "")),
+        account=str(item.get("account", "")),
+    )
+
+
+def handoff_slips(ctx: ServiceContext, s: Session, day: dt.date) -> list[HandoffSlip]:
+    """The date's relief handoffs, each as its slip."""
+    slips = []
+    for row in sessions_of_day(s, ctx.workstation_id, day):
+        count = current_count(s, row.id)
+        if count is None or count.kind != "handoff":
+            continue
+        child = successor(s, row.id)
+        incoming = child.cashier.full_name if child is not None else ""
+        terms = HandoffTerms(
+            outgoing=row.cashier.full_name,
+            incoming=incoming,
+            cash=Money(cents=count.cash_cents),
+            items=listed_items(count),
+            card_batch=Money(cents=count.card_cents),
+        )
+        slips.append(
+            HandoffSlip(
+                business_date=row.business_date,
+                workstation=row.workstation_id,
+                drawer=row.drawer,
+                handed_at=ctx.local_time(count.counted_at).strftime("%Y-%m-%d %H:%M"),
+                outgoing=terms.outgoing,
+                incoming=incoming,
+                cash=CashCount.of(count.cash),
+                items=tuple(stored_item(i) for i in count.items),
+                card_batch=terms.card_batch,
+                over_short=Money(cents=count.over_short_cents),
+                statement=terms.statement(),
+            )
+        )
+    return slips
 
 
 def deposit_slip(ctx: ServiceContext, s: Session, row: DepositRow) -> DepositSlip:
@@ -323,17 +335,7 @@ def deposit_slip(ctx: ServiceContext, s: Session, row: DepositRow) -> DepositSli
         prepared_by=row.prepared_by.full_name,
         prepared_at=ctx.local_time(row.prepared_at).strftime("%Y-%m-%d %H:%M"),
         cash=CashCount.of(row.cash),
-        items=tuple(
-            DepositItem(
-                kind=TenderKind(i["kind"]),
-                number=i["number"],
-                amount=Money(cents=int(i["amount_cents"])),
-                receipt_number=i.get("receipt_number", ""),
-                payer=i.get("payer", ""),
-                account=i.get("account", ""),
-            )
-            for i in row.items
-        ),
+        items=tuple(stored_item(i) for i in row.items),
         currency=Money(cents=row.currency_cents),
         coin=Money(cents=row.coin_cents),
         checks=Money(cents=row.checks_cents),
@@ -343,6 +345,72 @@ def deposit_slip(ctx: ServiceContext, s: Session, row: DepositRow) -> DepositSli
         routing=ctx.config.bank.routing,
         account_number=ctx.config.bank.account,
     )
+
+
+# -- the one report dispatch (the CLI's `report` and the window's reports viewer) --------------
+REPORT_KINDS: dict[str, str] = {
+    "daily": "Daily cash report",
+    "x": "X report (mid-day)",
+    "z": "Z report (day close)",
+    "deposit": "Deposit slip",
+    "handoff": "Handoff slips",
+}
+
+Figures = DayReport | tuple[DepositSlip, ...] | tuple[HandoffSlip, ...]
+Render = Callable[[Path], Path]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFiles:
+    """A report's figures and its PDF files, not written yet: ``parts`` are (where, how to
+    render there); the caller writes them (the CLI atomically, the window in a temporary
+    folder) with ``write``."""
+
+    kind: str
+    title: str
+    figures: Figures
+    parts: tuple[tuple[Path, Render], ...]
+
+    def write(self, writer: Callable[[Path, Render], Path] | None = None) -> list[Path]:
+        return [writer(path, render) if writer else render(path) for path, render in self.parts]
+
+
+def _render_day(report: DayReport) -> Render:
+    def render(path: Path) -> Path:
+        from cashdesk.reports.day import render_day_report
+
+        return render_day_report(report, path)
+
+    return render
+
+
+def _render_deposit(slip: DepositSlip) -> Render:
+    def render(path: Path) -> Path:
+        from cashdesk.reports.deposit import render_deposit_slip
+
+        return render_deposit_slip(slip, path)
+
+    return render
+
+
+def _render_handoff(slip: HandoffSlip) -> Render:
+    def render(path: Path) -> Path:
+        from cashdesk.reports.handoff import render_handoff_slip
+
+        return render_handoff_slip(slip, path)
+
+    return render
+
+
+@dataclass(frozen=True, slots=True)
+class SessionReads:
+    """What the day report reads of one drawer session, read for all sessions at once."""
+
+    count: DrawerCountRow | None
+    pickups: tuple[int, ...]  # cents
+    took: dict[int, int]  # receipts on the session per cashier id (every date and status)
+    handed_from: str
+    handed_to: str
 
 
 # -- the service -------------------------------------------------------------------------------
@@ -376,6 +444,52 @@ class DayReportService:
                     f"{business_date:%Y-%m-%d} is not closed: run an X report, or close the day."
                 )
             return self.build(s, business_date, "Z", operator)
+
+    def report(
+        self, operator: Operator, kind: str, business_date: dt.date, out: Path
+    ) -> ReportFiles:
+        """Any of ``REPORT_KINDS`` for a date: its figures and its files (``out``, and for a
+        date with several deposit bags or handoffs, ``out`` with the bag or drawer added)."""
+        if kind not in REPORT_KINDS:
+            raise ValidationError(f"There is no {kind!r} report.")
+        title = REPORT_KINDS[kind]
+        if kind in ("daily", "x", "z"):
+            build = {"daily": self.daily, "x": self.x_report, "z": self.z_report}[kind]
+            report = build(operator, business_date)
+            return ReportFiles(kind, title, report, ((out, _render_day(report)),))
+        if kind == "deposit":
+            slips = tuple(self.deposit_slips(operator, business_date))
+            if not slips:
+                raise ValidationError(f"No deposit was made for {business_date}.")
+            return ReportFiles(
+                kind,
+                title,
+                slips,
+                tuple(
+                    (
+                        out if i == 0 else out.with_stem(f"{out.stem}-{slip.bag_number}"),
+                        _render_deposit(slip),
+                    )
+                    for i, slip in enumerate(slips)
+                ),
+            )
+        handoffs = tuple(self.handoff_slips(operator, business_date))
+        if not handoffs:
+            raise ValidationError(f"No drawer was handed over on {business_date}.")
+        return ReportFiles(
+            kind,
+            title,
+            handoffs,
+            tuple(
+                (out if i == 0 else out.with_stem(f"{out.stem}-{i + 1}"), _render_handoff(slip))
+                for i, slip in enumerate(handoffs)
+            ),
+        )
+
+    def handoff_slips(self, operator: Operator, business_date: dt.date) -> list[HandoffSlip]:
+        operator.require(Permission.RUN_REPORTS)
+        with self.ctx.sessions() as s:
+            return handoff_slips(self.ctx, s, business_date)
 
     def deposit_slips(self, operator: Operator, business_date: dt.date) -> list[DepositSlip]:
         operator.require(Permission.RUN_REPORTS)
@@ -431,85 +545,191 @@ class DayReportService:
         day: dt.date,
         kind: str,
         viewer: Operator | None,
-        receipts: list[Receipt] | None = None,
+        sums: list[LineSum] | None = None,
     ) -> DayReport:
-        """The report of ``day``; ``receipts``: its ``day_receipts`` if read already."""
+        """The report of ``day``: the database sums the receipts, lines and tenders (grouped
+        queries); only the voided receipts and the drawer sessions are read one by one.
+        ``sums``: the day's ``day_line_sums`` when the caller has them already."""
         ws = self.ctx.workstation_id
-        if receipts is None:
-            receipts = day_receipts(s, ws, day)
-        posted = [r for r in receipts if r.status == "posted"]
-        voided = [r for r in receipts if r.status == "voided"]
         codes = {c.code: c for c in s.scalars(select(RevenueCodeRow))}
+        # A counter has a few dozen users.
+        names = {uid: name for uid, name in s.execute(select(User.id, User.full_name))}
 
-        def tender_totals(rs: Sequence[Receipt]) -> tuple[TenderTotal, ...]:
-            amounts: dict[TenderKind, Money] = defaultdict(Money.zero)
-            counts: dict[TenderKind, int] = defaultdict(int)
-            for r in rs:
-                amounts[TenderKind.CASH] -= Money(cents=r.change_cents)
-                for t in r.tenders:
-                    amounts[TenderKind(t.kind)] += Money(cents=t.amount_cents)
-                    counts[TenderKind(t.kind)] += 1
-            return tuple(TenderTotal(k, counts[k], amounts[k]) for k in TENDER_KINDS)
+        # Receipts per cashier and status; tenders per cashier and kind (posted receipts).
+        receipts_of: dict[str, int] = defaultdict(int)
+        totals_of: dict[str, int] = defaultdict(int)
+        change_of: dict[str, int] = defaultdict(int)
+        voids_of: dict[str, int] = defaultdict(int)
+        voided_cents = 0
+        for cashier_id, status, n, cents, change in s.execute(
+            select(
+                Receipt.cashier_id,
+                Receipt.status,
+                func.count(),
+                func.sum(Receipt.total_cents),
+                func.sum(Receipt.change_cents),
+            )
+            .where(*_day(ws, day))
+            .group_by(Receipt.cashier_id, Receipt.status)
+        ):
+            name = names[cashier_id]
+            if status == "posted":
+                receipts_of[name] += int(n)
+                totals_of[name] += int(cents)
+                change_of[name] += int(change)
+            else:
+                voids_of[name] += int(n)
+                voided_cents += int(cents)
+        tender_counts: dict[str, dict[TenderKind, int]] = defaultdict(lambda: defaultdict(int))
+        tender_cents: dict[str, dict[TenderKind, int]] = defaultdict(lambda: defaultdict(int))
+        for cashier_id, tender_kind, n, cents in s.execute(
+            select(
+                Receipt.cashier_id, TenderRow.kind, func.count(), func.sum(TenderRow.amount_cents)
+            )
+            .join(TenderRow, TenderRow.receipt_id == Receipt.id)
+            .where(*_day(ws, day), Receipt.status == "posted")
+            .group_by(Receipt.cashier_id, TenderRow.kind)
+        ):
+            name = names[cashier_id]
+            tender_counts[name][TenderKind(tender_kind)] += int(n)
+            tender_cents[name][TenderKind(tender_kind)] += int(cents)
 
-        by_cashier: dict[str, list[Receipt]] = defaultdict(list)
-        voids_by_cashier: dict[str, int] = defaultdict(int)
-        for r in posted:
-            by_cashier[r.cashier.full_name].append(r)
-        for r in voided:
-            voids_by_cashier[r.cashier.full_name] += 1
-        cashiers = sorted(set(by_cashier) | set(voids_by_cashier))
+        def tender_totals(who: Sequence[str]) -> tuple[TenderTotal, ...]:
+            # Cash: tendered minus the change given back (what stayed in the drawer).
+            return tuple(
+                TenderTotal(
+                    k,
+                    sum(tender_counts[n][k] for n in who),
+                    Money(
+                        cents=sum(tender_cents[n][k] for n in who)
+                        - (sum(change_of[n] for n in who) if k is TenderKind.CASH else 0)
+                    ),
+                )
+                for k in TENDER_KINDS
+            )
+
+        cashiers = sorted(set(receipts_of) | set(voids_of))
+        posted_cashiers = sorted(receipts_of)
         cashier_totals = tuple(
             CashierTotal(
                 cashier=name,
-                receipts=len(by_cashier[name]),
-                voided=voids_by_cashier[name],
-                total=total(Money(cents=r.total_cents) for r in by_cashier[name]),
-                tenders=tender_totals(by_cashier[name]),
+                receipts=receipts_of[name],
+                voided=voids_of[name],
+                total=Money(cents=totals_of[name]),
+                tenders=tender_totals([name] if name in receipts_of else []),
             )
             for name in cashiers
         )
 
-        code_amounts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+        if sums is None:
+            sums = day_line_sums(s, ws, day)
         fund_amounts: dict[str, Money] = defaultdict(Money.zero)
-        for r in posted:
-            for line in r.lines:
-                acc = code_amounts[(line.code, line.gl_account)]
-                acc[0] += 1
-                acc[1] += line.amount_cents
-                fund_amounts[line.gl_account[:3]] += Money(cents=line.amount_cents)
+        for x in sums:
+            fund_amounts[x.gl_account[:3]] += Money(cents=x.cents)
         by_code = tuple(
             CodeTotal(
-                code=code,
-                description=codes[code].description if code in codes else code,
-                gl_account=account,
-                fund=account[:3],
-                lines=n,
-                amount=Money(cents=cents),
+                code=x.code,
+                description=codes[x.code].description if x.code in codes else x.code,
+                gl_account=x.gl_account,
+                fund=x.gl_account[:3],
+                lines=x.lines,
+                amount=Money(cents=x.cents),
             )
-            for (code, account), (n, cents) in sorted(code_amounts.items())
+            for x in sorted(sums, key=lambda x: (x.code, x.gl_account))
         )
 
-        previous_last = s.scalar(
-            select(func.max(Receipt.seq)).where(
-                Receipt.workstation_id == ws, Receipt.business_date < day
-            )
-        )
+        numbered = s.execute(
+            select(Receipt.seq, Receipt.number).where(*_day(ws, day)).order_by(Receipt.seq)
+        ).all()
         numbers = None
-        if receipts:
-            gaps = number_gaps((r.seq for r in receipts), previous_last=previous_last)
+        if numbered:
+            # The last number of an earlier date: the highest one first, through the
+            # (workstation, number) index, so it stops at once instead of reading the history.
+            previous_last = s.scalar(
+                select(Receipt.seq)
+                .where(Receipt.workstation_id == ws, Receipt.business_date < day)
+                .order_by(Receipt.seq.desc())
+                .limit(1)
+            )
+            gaps = number_gaps((seq for seq, _ in numbered), previous_last=previous_last)
             numbers = NumberRange(
-                first=receipts[0].number,
-                last=receipts[-1].number,
-                count=len(receipts),
+                first=numbered[0][1],
+                last=numbered[-1][1],
+                count=len(numbered),
                 gaps=tuple(f"{ws}-{n:06d}" for n in gaps),
             )
+        voided = list(
+            s.scalars(
+                select(Receipt)
+                .where(*_day(ws, day), Receipt.status == "voided")
+                .options(selectinload(Receipt.cashier), selectinload(Receipt.voided_by))
+                .order_by(Receipt.seq)
+            )
+        )
 
-        sessions = tuple(self._session(s, row, day, viewer) for row in sessions_of_day(s, ws, day))
+        rows = sessions_of_day(s, ws, day)
+        took: dict[str, dict[int, int]] = defaultdict(dict)  # session -> cashier -> receipts
+        for session_id, cashier_id, n in s.execute(
+            select(Receipt.drawer_session_id, Receipt.cashier_id, func.count())
+            .where(Receipt.drawer_session_id.in_([row.id for row in rows]))
+            .group_by(Receipt.drawer_session_id, Receipt.cashier_id)
+        ):
+            took[session_id][cashier_id] = int(n)
+        ids = [row.id for row in rows]
+        counts = {
+            c.session_id: c
+            for c in s.scalars(
+                select(DrawerCountRow).where(
+                    DrawerCountRow.session_id.in_(ids), DrawerCountRow.state == "current"
+                )
+            )
+        }
+        pickups: dict[str, list[int]] = defaultdict(list)
+        for session_id, cents in s.execute(
+            select(DrawerPickupRow.session_id, DrawerPickupRow.amount_cents).where(
+                DrawerPickupRow.session_id.in_(ids)
+            )
+        ):
+            pickups[session_id].append(int(cents))
+        # Who took a drawer over, and from whom (a handoff's other side may be another day's).
+        handed_to = {
+            parent: names[cashier]
+            for parent, cashier in s.execute(
+                select(DrawerSession.handed_from_id, DrawerSession.cashier_id).where(
+                    DrawerSession.handed_from_id.in_(ids)
+                )
+            )
+        }
+        parents = [row.handed_from_id for row in rows if row.handed_from_id]
+        handed_from = {
+            sid: names[cashier]
+            for sid, cashier in s.execute(
+                select(DrawerSession.id, DrawerSession.cashier_id).where(
+                    DrawerSession.id.in_(parents)
+                )
+            )
+        }
+        sessions = tuple(
+            self._session(
+                s,
+                row,
+                viewer,
+                SessionReads(
+                    count=counts.get(row.id),
+                    pickups=tuple(pickups[row.id]),
+                    took=took[row.id],
+                    handed_from=handed_from.get(row.handed_from_id or "", ""),
+                    handed_to=handed_to.get(row.id, ""),
+                ),
+                names,
+            )
+            for row in rows
+        )
         closed = s.get(BusinessDayRow, (ws, day))
         if closed is not None:
             journal = stored_journal(s, closed.journal_entry_id)
         else:
-            journal = build_day_journal(self.ctx, s, day, charge_lines(posted)).lines
+            journal = build_day_journal(self.ctx, s, day, charge_lines(sums)).lines
         z_number = None
         if closed is not None:
             z_number = s.scalar(
@@ -520,11 +740,7 @@ class DayReportService:
                     BusinessDayRow.closed_at <= closed.closed_at,
                 )
             )
-        card_batches = Money.zero()
-        for row in sessions_of_day(s, ws, day):
-            count = current_count(s, row.id)
-            if count is not None:
-                card_batches += Money(cents=count.card_cents)
+        card_batches = total(Money(cents=c.card_cents) for c in counts.values())
         return DayReport(
             kind=kind,
             business_date=day,
@@ -536,13 +752,13 @@ class DayReportService:
                 self.ctx.local_time(closed.closed_at).strftime("%Y-%m-%d %H:%M") if closed else ""
             ),
             closed_by=closed.closed_by.full_name if closed else "",
-            receipts=len(posted),
-            receipts_total=total(Money(cents=r.total_cents) for r in posted),
+            receipts=sum(receipts_of.values()),
+            receipts_total=Money(cents=sum(totals_of.values())),
             voided=len(voided),
-            voided_total=total(Money(cents=r.total_cents) for r in voided),
+            voided_total=Money(cents=voided_cents),
             by_cashier=cashier_totals,
             sessions=sessions,
-            by_tender=tender_totals(posted),
+            by_tender=tender_totals(posted_cashiers),
             by_code=by_code,
             by_fund=tuple(FundTotal(f, a) for f, a in sorted(fund_amounts.items())),
             voids=tuple(
@@ -568,33 +784,16 @@ class DayReportService:
         )
 
     def _session(
-        self, s: Session, row: DrawerSession, day: dt.date, viewer: Operator | None
+        self,
+        s: Session,
+        row: DrawerSession,
+        viewer: Operator | None,
+        reads: SessionReads,
+        names: dict[int, str],
     ) -> SessionFigures:
-        count = current_count(s, row.id)
-        pickups = list(
-            s.scalars(select(DrawerPickupRow).where(DrawerPickupRow.session_id == row.id))
-        )
-        took = sorted(
-            set(
-                s.scalars(
-                    select(Receipt.cashier_id).where(Receipt.drawer_session_id == row.id).distinct()
-                )
-            )
-        )
-        names = []
-        for uid in took:
-            r = s.scalar(
-                select(Receipt).where(
-                    Receipt.drawer_session_id == row.id, Receipt.cashier_id == uid
-                )
-            )
-            if r is not None:
-                names.append(r.cashier.full_name)
-        n_receipts = int(
-            s.scalar(select(func.count()).where(Receipt.drawer_session_id == row.id)) or 0
-        )
-        parent = s.get(DrawerSession, row.handed_from_id) if row.handed_from_id else None
-        child = successor(s, row.id)
+        count = reads.count
+        cashiers = [names[uid] for uid in sorted(reads.took)]
+        n_receipts = sum(reads.took.values())
         variances = None
         if count is not None:
             variances = count_variances(count)
@@ -610,23 +809,25 @@ class DayReportService:
             label=session_label(self.ctx, row),
             drawer=row.drawer,
             cashier=row.cashier.full_name,
-            cashiers=tuple(sorted(names)),
+            cashiers=tuple(sorted(cashiers)),
             opened_at=self.ctx.local_time(row.opened_at).strftime("%H:%M"),
             state=row.status,
             shared=row.shared,
             opening_bank=Money(cents=row.opening_bank_cents),
-            handed_from=parent.cashier.full_name if parent else "",
-            handed_to=child.cashier.full_name if child else "",
-            pickups=total(Money(cents=p.amount_cents) for p in pickups),
-            pickup_count=len(pickups),
+            handed_from=reads.handed_from,
+            handed_to=reads.handed_to,
+            pickups=Money(cents=sum(reads.pickups)),
+            pickup_count=len(reads.pickups),
             receipts=n_receipts,
             count_kind=count.kind if count else "",
-            counted_by=count.counted_by.full_name if count else "",
+            counted_by=names[count.counted_by_id] if count else "",
             attempt=count.attempt if count else 0,
             counted=count is not None,
             variances=variances,
             over_short=Money(cents=count.over_short_cents) if count else None,
             needs_signoff=count.needs_signoff if count else False,
-            approved_by=(count.approved_by.full_name if count and count.approved_by else ""),
+            approved_by=(
+                names[count.approved_by_id] if count and count.approved_by_id is not None else ""
+            ),
             approval_reason=(count.approval_reason or "") if count else "",
         )

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cashdesk.domain.drawer import CashCount
+from cashdesk.domain.drawer import CashCount, Expected, SessionTender, expected_of
 from cashdesk.domain.money import Money
 from cashdesk.domain.roles import Operator, Permission, may
+from cashdesk.domain.tender import TenderKind, mask_account
 from cashdesk.errors import PermissionDenied, StateError, ValidationError
 from cashdesk.services.context import ServiceContext
 from cashdesk.store.drawer_models import BusinessDayRow, DrawerPickupRow
@@ -234,27 +235,52 @@ class DrawerService:
             return expected_cash_of(s, row)
 
 
-def expected_cash_of(s: Session, row: DrawerSession) -> Money:
-    """Cash that should be in the drawer of session ``row`` now."""
-    cash_in = s.scalar(
-        select(func.coalesce(func.sum(TenderRow.amount_cents), 0))
+def expected_for(s: Session, row: DrawerSession) -> Expected:
+    """What should be in the drawer of session ``row`` now, for the domain's ``expected_of``:
+    the session's posted tenders (cash and card summed by the database, each check and money
+    order on its own, in receipt order), the change given back and the pickups. The reads
+    follow the session (the drawer-session index), never the history."""
+    posted = (Receipt.drawer_session_id == row.id, Receipt.status == "posted")
+    one_by_one = TenderRow.kind.in_((TenderKind.CHECK.value, TenderKind.MONEY_ORDER.value))
+    tenders = s.execute(
+        select(
+            TenderRow.kind,
+            func.sum(TenderRow.amount_cents),
+            func.min(Receipt.number),
+            func.min(Receipt.payer),
+            func.min(TenderRow.check_number),
+            func.min(TenderRow.reference),
+            func.min(TenderRow.check_account),
+        )
         .join(Receipt, Receipt.id == TenderRow.receipt_id)
-        .where(
-            Receipt.drawer_session_id == row.id,
-            Receipt.status == "posted",
-            TenderRow.kind == "cash",
-        )
+        .where(*posted)
+        .group_by(TenderRow.kind, case((one_by_one, TenderRow.id), else_=0))
+        .order_by(func.min(Receipt.seq), func.min(TenderRow.seq))
     )
-    change = s.scalar(
-        select(func.coalesce(func.sum(Receipt.change_cents), 0)).where(
-            Receipt.drawer_session_id == row.id, Receipt.status == "posted"
-        )
-    )
+    change = s.scalar(select(func.coalesce(func.sum(Receipt.change_cents), 0)).where(*posted))
     pickups = s.scalar(
         select(func.coalesce(func.sum(DrawerPickupRow.amount_cents), 0)).where(
             DrawerPickupRow.session_id == row.id
         )
     )
-    return Money(
-        cents=row.opening_bank_cents + int(cash_in or 0) - int(change or 0) - int(pickups or 0)
+    return expected_of(
+        opening_bank=Money(cents=row.opening_bank_cents),
+        tenders=[
+            SessionTender(
+                kind=TenderKind(kind),
+                amount=Money(cents=int(amount)),
+                receipt_number=number,
+                payer=payer,
+                number=(check_number if kind == TenderKind.CHECK else reference) or "",
+                masked_account=mask_account(account),
+            )
+            for kind, amount, number, payer, check_number, reference, account in tenders
+        ],
+        change_given=Money(cents=int(change or 0)),
+        pickups=Money(cents=int(pickups or 0)),
     )
+
+
+def expected_cash_of(s: Session, row: DrawerSession) -> Money:
+    """Cash that should be in the drawer of session ``row`` now (``expected_for``'s cash)."""
+    return expected_for(s, row).cash

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from cashdesk.app import Cashdesk
-from cashdesk.domain.drawer import DrawerCount, describe
+from cashdesk.domain.drawer import DrawerCount, HandoffTerms, describe
 from cashdesk.domain.roles import Operator
 from cashdesk.errors import ValidationError
 from cashdesk.services.balancing import CountResult, HandoffResult
@@ -79,6 +79,7 @@ class CloseDrawerPage(QWidget):
         self.drawer = DEFAULT_DRAWER
         self.result: CountResult | None = None
         self.incoming: Operator | None = None
+        self.handoff_terms: HandoffTerms | None = None  # of the handoff just made
         self.submitting = False
         self.recounting = False
 
@@ -199,6 +200,7 @@ class CloseDrawerPage(QWidget):
         self.drawer = drawer
         self.result = None
         self.incoming = None
+        self.handoff_terms = None
         self.recounting = False
         self.incoming_box.setVisible(handoff)
         self.title.setText(
@@ -215,7 +217,9 @@ class CloseDrawerPage(QWidget):
         if self.handoff:
             text = (
                 "Count the cash, list the checks and money orders, enter the card batch total; "
-                "then the incoming cashier signs in and F12 hands the drawer over."
+                "then the incoming cashier signs in and F12 hands the drawer over. The cash "
+                "stays in the drawer as the incoming cashier's starting bank; the checks, "
+                "money orders and card batch you list go with your count to the safe."
             )
         elif self.recounting:
             text = "Recount: count everything again. The first count is kept on record."
@@ -229,6 +233,23 @@ class CloseDrawerPage(QWidget):
         self.views.setCurrentWidget(self.count_view)
         if self.isVisible():
             self.grid.focus_first()
+        if self.operator is not None:
+            # A drawer taken over from another cashier: say what is not hers to count. Only
+            # the tenders that left with the earlier count (never the cash: the count is blind).
+            operator, drawer, balancing = self.operator, self.drawer, self.desk.balancing
+            self.background.run(
+                lambda: balancing.handed_over(operator, drawer),
+                on_success=lambda terms: self._not_counted_here(terms, text),
+                on_failure=lambda _error: None,
+            )
+
+    def _not_counted_here(self, terms: HandoffTerms | None, text: str) -> None:
+        if terms is None or self.views.currentWidget() is not self.count_view:
+            return
+        self.note.setText(
+            f"{text}\nNot in this count: {terms.kept_by_outgoing}, handed over with "
+            f"{terms.outgoing}'s count (they go to the safe with it)."
+        )
 
     def focus_entry(self) -> None:
         if self.views.currentWidget() is self.count_view:
@@ -320,9 +341,12 @@ class CloseDrawerPage(QWidget):
         self.incoming, result = handed
         self._submitting(False)
         self._show_result(result.count)
+        self.handoff_terms = result.terms
         self.note.setText(
             f"Drawer {result.next_session.drawer} is now {result.next_session.cashier_name}'s, "
-            f"on {result.next_session.opening_bank} counted. Expected figures of the count:"
+            f"on {result.next_session.opening_bank} counted.\n"
+            + "\n".join(result.terms.statement())
+            + "\nExpected figures of the count:"
         )
 
     def _counted(self, result: CountResult) -> None:

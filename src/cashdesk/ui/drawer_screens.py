@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from cashdesk.domain.drawer import HandoffTerms
 from cashdesk.domain.roles import Operator
 from cashdesk.errors import CashdeskError
 from cashdesk.services.balancing import CountResult, DrawerStatus, PickupResult
@@ -100,6 +101,9 @@ class DrawerScreens(QObject):
         column = central.layout() if central is not None else None
         assert isinstance(column, QVBoxLayout)
         column.insertWidget(column.indexOf(window.pages) + 1, self.bar)
+        # A relief cashier's drawer: which tenders the outgoing cashier took (issue 24).
+        self.handoff_notice = MessageLabel("Handoff terms", role="hint")
+        column.insertWidget(column.indexOf(self.bar), self.handoff_notice)
 
         threshold = window.desk.ctx.config.drawer.pickup_threshold
         self.pickup_prompt = MessageLabel("Pickup prompt", role="problem")
@@ -141,7 +145,11 @@ class DrawerScreens(QObject):
         self.bar.setVisible(any(a.isEnabled() for a in self.actions))
         if selling:
             self.check_pickup()
-        elif not signed_in:
+            self.check_handoff()
+        else:
+            # Never on screen during a count: it names the starting bank (the count is blind).
+            self.handoff_notice.clear_message()
+        if not signed_in:
             self.pickup_prompt.clear_message()
 
     def _sale_open(self) -> bool:
@@ -173,6 +181,26 @@ class DrawerScreens(QObject):
             self.pickup_prompt.show_message(self.pickup_prompt_text)
         else:
             self.pickup_prompt.clear_message()
+
+    def check_handoff(self) -> None:
+        operator = self.window.operator
+        if operator is None:
+            return
+        balancing = self.desk.balancing
+        self.checks.run(lambda: balancing.handed_over(operator), on_success=self._show_handoff)
+
+    def _show_handoff(self, terms: HandoffTerms | None) -> None:
+        window = self.window
+        if (
+            terms is None
+            or window.operator is None
+            or window.pages.currentWidget() is not (window.payment_page)
+        ):
+            self.handoff_notice.clear_message()
+            return
+        self.handoff_notice.show_message(
+            f"Drawer taken over from {terms.outgoing}. " + " ".join(terms.statement())
+        )
 
     def pickup(self) -> None:
         current = self.desk.drawers.current()

@@ -14,6 +14,7 @@ import datetime as dt
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +37,13 @@ from cashdesk.app import Cashdesk
 from cashdesk.domain.drawer import describe
 from cashdesk.domain.roles import Operator
 from cashdesk.errors import ValidationError
-from cashdesk.services.day_reports import DayReport, DepositSlip
+from cashdesk.services.day_reports import (
+    REPORT_KINDS,
+    DayReport,
+    DepositSlip,
+    Figures,
+    HandoffSlip,
+)
 from cashdesk.ui import theme
 from cashdesk.ui.drawer_dialogs import WorkDialog
 from cashdesk.ui.forms import FormField
@@ -49,6 +56,7 @@ KINDS = (
     ("x", "X report (mid-day)"),
     ("z", "Z report (day close)"),
     ("deposit", "Deposit slip"),
+    ("handoff", "Handoff slips"),
     ("licenses", "License register"),
 )
 PAGE_SCALE = 1.3  # 94 dpi: a Letter page is about 800 px wide, the viewer's width
@@ -100,6 +108,22 @@ def slip_figures(slips: list[DepositSlip]) -> str:
     )
 
 
+def handoff_figures(slips: Sequence[HandoffSlip]) -> str:
+    return "\n".join(
+        f"Drawer {h.drawer} at {h.handed_at}, {h.outgoing} to {h.incoming}: "
+        + " ".join(h.statement)
+        for h in slips
+    )
+
+
+def figures_text(figures: Figures, title: str) -> str:
+    if isinstance(figures, DayReport):
+        return day_figures(figures, title)
+    if all(isinstance(f, DepositSlip) for f in figures):
+        return slip_figures([f for f in figures if isinstance(f, DepositSlip)])
+    return handoff_figures([f for f in figures if isinstance(f, HandoffSlip)])
+
+
 def pdf_pages(path: Path, scale: float = PAGE_SCALE) -> tuple[QImage, ...]:
     """Every page of the PDF as an image (off the GUI thread: QImage, not QPixmap)."""
     import pypdfium2 as pdfium
@@ -144,30 +168,16 @@ def render_report(
     desk: Cashdesk, operator: Operator, kind: str, start: dt.date, end: dt.date, folder: Path
 ) -> RenderedReport:
     """Fetch the figures from the service, render the PDF, draw its pages (Background)."""
-    from cashdesk.reports.day import render_day_report
-    from cashdesk.reports.deposit import render_deposit_slip
-
     title = dict(KINDS)[kind]
     stamp = f"{start:%Y-%m-%d}"
-    if kind in ("daily", "x", "z"):
-        reports = desk.day_reports
-        if kind == "daily":
-            report = reports.daily(operator, start)
-        elif kind == "x":
-            report = reports.x_report(operator, start)
-        else:
-            report = reports.z_report(operator, start)
-        path = render_day_report(report, folder / f"{kind}-{stamp}.pdf")
-        figures = day_figures(report, title)
-    elif kind == "deposit":
-        slips = desk.day_reports.deposit_slips(operator, start)
-        if not slips:
-            raise ValidationError(f"No deposit was made for {stamp}.")
-        parts = [
-            render_deposit_slip(slip, folder / f"deposit-{slip.bag_number}.pdf") for slip in slips
-        ]
-        path = merge_pdfs(parts, folder / f"deposit-{stamp}.pdf")
-        figures = slip_figures(slips)
+    if kind in REPORT_KINDS:  # the day's reports: the one dispatch the CLI uses too
+        name = f"{kind}-{stamp}.pdf"
+        parts_folder = folder / f"{kind}-{stamp}-parts"
+        parts_folder.mkdir(exist_ok=True)
+        files = desk.day_reports.report(operator, kind, start, parts_folder / name)
+        parts = files.write()
+        path = parts[0] if len(parts) == 1 else merge_pdfs(parts, folder / name)
+        figures = figures_text(files.figures, title)
     else:
         stamp = f"{start:%Y-%m-%d}-to-{end:%Y-%m-%d}"
         path = folder / f"license-register-{stamp}.pdf"

@@ -200,7 +200,9 @@ class MainWindow(QMainWindow):
 
     def _drawer_opened(self, info: DrawerInfo) -> None:
         assert self.operator is not None
-        self.drawer_status.setText(f"Drawer {info.drawer} open · bank {info.opening_bank}")
+        # No amount: after a handoff the bank is the counted cash, an expected figure the
+        # blind count must not show (issue 24).
+        self.drawer_status.setText(f"Drawer {info.drawer} open")
         self.pages.setCurrentWidget(self.payment_page)
         self.payment_page.start(self.operator)
 
