@@ -14,7 +14,7 @@ from cashdesk.domain.calendar import long_date
 from cashdesk.domain.housing import Status, Worksheet
 from cashdesk.reports.csv_out import write_private_pdf
 from cashdesk.reports.pdf import esc, spacer, styles, table
-from cashdesk.services.housing import ApplicationDetail
+from cashdesk.reports.program_data import ApplicationDetail
 
 
 def _worksheet_story(sheet: Worksheet) -> list[Any]:

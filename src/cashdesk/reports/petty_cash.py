@@ -11,7 +11,7 @@ from reportlab.platypus import Paragraph
 from cashdesk.domain.petty_cash import FUND, FUND_ACCOUNT, PAYABLE_ACCOUNT
 from cashdesk.reports.csv_out import csv_text, write_private_pdf
 from cashdesk.reports.pdf import esc, spacer, styles, table
-from cashdesk.services.petty_cash import ReplenishmentRequest, VoucherInfo
+from cashdesk.reports.program_data import ReplenishmentRequest, VoucherInfo
 
 AP_COLUMNS = (
     "request",

@@ -51,7 +51,6 @@ from cashdesk.store.models import Receipt, new_uuid
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True, slots=True)
 class DeviceInfo:
     """One device as the status bar shows it."""

@@ -47,6 +47,7 @@ from cashdesk.domain.money import Money
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import NotFound, ValidationError
 from cashdesk.reports.csv_out import csv_text, write_private
+from cashdesk.reports.program_data import ApplicationDetail
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.current_user import signed_in
 from cashdesk.store.engine import transaction
@@ -97,42 +98,6 @@ class ApplicationSummary:
     status: Status  # as of today (re-registration due and lapsed worked out)
     received_on: dt.date
     anniversary: dt.date | None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ApplicationDetail:
-    id: str
-    number: str
-    status: Status
-    received_on: dt.date
-    taken_by: str
-    address: str
-    phone: str
-    ssn_last4: str
-    residence_proof: bool
-    members: tuple[Member, ...]
-    sources: tuple[IncomeSource, ...]
-    missing: tuple[str, ...]
-    worksheet: Worksheet
-    decided_on: dt.date | None
-    decided_by: str
-    decision_reason: str
-    approved_on: dt.date | None
-    anniversary: dt.date | None
-    renewals: int
-    closed_on: dt.date | None
-
-    @property
-    def applicant(self) -> str:
-        return self.members[0].name if self.members else ""
-
-    @property
-    def cycle(self) -> Cycle | None:
-        return Cycle(anniversary=self.anniversary) if self.anniversary else None
-
-    @property
-    def destroy_after(self) -> dt.date | None:
-        return destroy_after(self.closed_on) if self.closed_on else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -48,6 +48,7 @@ from cashdesk.store.models import (
 
 log = logging.getLogger(__name__)
 
+
 def format_receipt_number(workstation_id: str, seq: int) -> str:
     return f"{workstation_id}-{seq:06d}"
 

@@ -30,10 +30,8 @@ from cashdesk.domain.petty_cash import (
     EXPENSE_ACCOUNTS,
     FUND,
     FundCount,
-    Replenishment,
     VoucherCheck,
     VoucherDraft,
-    VoucherLine,
     check_replenishment_received,
     check_voucher,
     replenishment,
@@ -42,6 +40,7 @@ from cashdesk.domain.petty_cash import (
 )
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import NotFound, PermissionDenied, StateError, ValidationError
+from cashdesk.reports.program_data import ReplenishmentRequest, VoucherInfo
 from cashdesk.services.approvals import Approval, OverrideAction, use_approval
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.current_user import signed_in
@@ -56,32 +55,6 @@ from cashdesk.store.program_models import (
 
 REPLENISHMENT_PREFIX = "PCR-"
 MAX_NOTE = 200
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class VoucherInfo:
-    id: str
-    number: str
-    paid_on: dt.date
-    paid_at: dt.datetime
-    custodian: str
-    approver: str
-    payee: str
-    purpose: str
-    expense_account: str
-    amount: Money
-    replenishment: str  # the request's number, "" while not requested
-    closed: bool
-
-    def line(self) -> VoucherLine:
-        return VoucherLine(
-            number=self.number,
-            paid_on=self.paid_on,
-            payee=self.payee,
-            purpose=self.purpose,
-            expense_account=self.expense_account,
-            amount=self.amount,
-        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,17 +74,6 @@ class CountResult:
     counted_by: str
     counted_at: dt.datetime
     note: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReplenishmentRequest:
-    id: str
-    number: str
-    requested_on: dt.date
-    requested_by: str
-    request: Replenishment
-    received: bool
-    check_number: str
 
 
 def _voucher_info(row: PettyCashVoucher, names: Mapping[int, str], request: str) -> VoucherInfo:

@@ -41,8 +41,8 @@ from cashdesk.domain.housing import (
 from cashdesk.domain.money import Money
 from cashdesk.domain.roles import Operator
 from cashdesk.errors import ValidationError
+from cashdesk.reports.program_data import ApplicationDetail
 from cashdesk.services.housing import (
-    ApplicationDetail,
     ApplicationInput,
     ApplicationSummary,
     ReregistrationList,

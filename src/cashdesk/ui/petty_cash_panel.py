@@ -30,13 +30,9 @@ from cashdesk.domain.money import Money
 from cashdesk.domain.petty_cash import APPROVAL_OVER, EXPENSE_ACCOUNTS, VoucherDraft
 from cashdesk.domain.roles import Operator
 from cashdesk.errors import ValidationError
+from cashdesk.reports.program_data import ReplenishmentRequest, VoucherInfo
 from cashdesk.services.approvals import OverrideAction
-from cashdesk.services.petty_cash import (
-    CountResult,
-    FundStatus,
-    ReplenishmentRequest,
-    VoucherInfo,
-)
+from cashdesk.services.petty_cash import CountResult, FundStatus
 from cashdesk.ui.cash_count import DenominationGrid
 from cashdesk.ui.operations import Background
 from cashdesk.ui.panels import alive
