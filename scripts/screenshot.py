@@ -1,6 +1,11 @@
-"""Render the main screens to docs/screens/*.png, offscreen at 1280x800.
+"""Render the main screens offscreen at the two counter screen sizes: 1366x768 (the most
+common counter screen) to docs/screens/*.png, 1920x1080 to docs/screens/1920x1080/*.png.
 
-    PYTHONPATH=src python scripts/screenshot.py
+    PYTHONPATH=src python scripts/screenshot.py            # both sizes
+    PYTHONPATH=src python scripts/screenshot.py 1920x1080  # one
+
+Each size runs in its own process on an offscreen screen of that size (Qt's offscreen
+platform, configured with a screens file), so dialogs fit it as they would a real one.
 
 Builds a demo store in a temporary folder, signs Maria in, opens her drawer, keys a sale
 and saves the payment page; then posts it and saves the receipt preview and today's list.
@@ -14,14 +19,14 @@ users administration and its tag stock tab (the administrator).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
@@ -45,12 +50,14 @@ from cashdesk.ui.window import MainWindow
 if TYPE_CHECKING:
     from cashdesk.app import Cashdesk
 
-SCREENS = Path(__file__).resolve().parent.parent / "docs" / "screens"
-SIZE = (1280, 800)
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "screens"
+SIZES = {"1366x768": DOCS, "1920x1080": DOCS / "1920x1080"}
+SCREENS = DOCS
+SIZE = (1366, 768)
 
 
 def save(widget: QWidget, name: str) -> None:
-    QTest.qWait(200)  # let layouts and the window system settle
+    QTest.qWait(400)  # let layouts, device answers and the window system settle
     path = SCREENS / name
     if not widget.grab().save(str(path)):
         raise SystemExit(f"could not write {path}")
@@ -206,7 +213,7 @@ def over_short_signed_off(window: MainWindow) -> None:
 
 def reports_daily(window: MainWindow, lead: Operator) -> None:
     """Ctrl+R as the lead: the daily cash report, page by page, with its figures."""
-    window.begin_session(lead)
+    begin(window, lead)
     window.drawer_screens.show_reports()
     dialog = window.drawer_screens.reports_dialog
     assert dialog is not None
@@ -229,7 +236,14 @@ def wait_for(condition: Callable[[], object], what: str = "the screen") -> None:
 def switch_to(window: MainWindow, desk: Cashdesk, username: str) -> None:
     """Sign the current person out and ``username`` in, as the keyboard would."""
     window.sign_out()
-    window.begin_session(desk.terminal.sign_in(username, DEMO_PASSWORD).operator)
+    begin(window, desk.terminal.sign_in(username, DEMO_PASSWORD).operator)
+
+
+def begin(window: MainWindow, operator: Operator) -> None:
+    """Start ``operator``'s session; it asks for the drawer on the background helper."""
+    window.begin_session(operator)
+    wait_for(lambda: not window.background.busy, "the session")
+    QTest.qWait(50)
 
 
 def lock_screen(window: MainWindow, desk: Cashdesk) -> None:
@@ -327,7 +341,45 @@ def users_admin(window: MainWindow, desk: Cashdesk) -> None:
     QTest.qWait(50)
 
 
+def run_each_size() -> int:
+    """One process per size, each on an offscreen screen of that size."""
+    for name in SIZES:
+        width, height = (int(x) for x in name.split("x"))
+        screens = {
+            "screens": [
+                {
+                    "name": "counter",
+                    "x": 0,
+                    "y": 0,
+                    "width": width,
+                    "height": height,
+                    "logicalDpi": 96,
+                    "logicalBaseDpi": 96,
+                    "dpr": 1,
+                }
+            ]
+        }
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(screens, f)
+        try:
+            env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={f.name}"}
+            done = subprocess.run([sys.executable, __file__, name], env=env, check=False)
+        finally:
+            os.unlink(f.name)
+        if done.returncode:
+            return done.returncode
+    return 0
+
+
 def main() -> int:
+    global SCREENS, SIZE
+    if len(sys.argv) < 2:
+        return run_each_size()
+    name = sys.argv[1]
+    SCREENS = SIZES[name]
+    width, height = (int(x) for x in name.split("x"))
+    SIZE = (width, height)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     guard_none_refcount()
     app = QApplication(sys.argv)
     theme.apply(app)
@@ -343,9 +395,10 @@ def main() -> int:
 
             lead = desk.auth.sign_in("lead", DEMO_PASSWORD)
             desk.licenses.load_tag_stock(lead, prefix="T", first_no=30000, last_no=30999)
-            window.begin_session(desk.terminal.sign_in("maria", DEMO_PASSWORD).operator)
+            begin(window, desk.terminal.sign_in("maria", DEMO_PASSWORD).operator)
             drawer_open(window)
             window.drawer_page.open_drawer()
+            wait_for(lambda: window.pages.currentWidget() is window.payment_page, "payments")
 
             page = window.payment_page
             catalog = desk.catalog.catalog()
@@ -357,7 +410,14 @@ def main() -> int:
             page.add_line(
                 catalog.line("FAC-FEE", amount=Money.parse("150.00"), reference="INV-2024-0042")
             )
-            page.payer.setText("Jane Q. Public")
+            # The customer picked with Find (F6): the panel stays while the sale is open.
+            found = desk.lookup.search("100007", limit=1)
+            if found:
+                page.customer.show_record(found[0])
+            page.payer.setText(found[0].party if found else "Jane Q. Public")
+            page.add_tender(tender.card(Money.parse("50.00"), last4="4242", approval="AB12CD"))
+            save(window, "payment-remaining.png")  # Remaining the large figure
+            page.remove_tender_at(0)
             page.add_tender(
                 tender.check(
                     Money.parse("100.00"), routing="021000021", account="123456789", number="1001"
@@ -392,7 +452,7 @@ def main() -> int:
             over_short_signed_off(window)
             reports_daily(window, desk.auth.sign_in("lead", DEMO_PASSWORD))
             # Maria back at the counter on a newly opened drawer for the operations screens.
-            window.begin_session(desk.terminal.sign_in("maria", DEMO_PASSWORD).operator)
+            begin(window, desk.terminal.sign_in("maria", DEMO_PASSWORD).operator)
             if window.pages.currentWidget() is window.drawer_page:
                 window.drawer_page.open_drawer()
             wait_for(lambda: window.pages.currentWidget() is window.payment_page, "payments")

@@ -2,22 +2,52 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 # Qt runs offscreen in every test; set before any Qt import.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The audit key (store/sealing.py) of this test run, never the real one in the user's config
+# folder; inherited by the commands and workers tests start.
+os.environ.setdefault(
+    "CASHDESK_AUDIT_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="cashdesk-key-")) / "audit.key")
+)
 
-import pytest
 
-from cashdesk.app import Cashdesk, initialise, open_cashdesk
-from cashdesk.clock import FixedClock
-from cashdesk.config import Config
-from cashdesk.domain.roles import Operator
-from cashdesk.services.auth import make_hasher
+def _private_home() -> Path:
+    """The whole session (and every process it starts) gets a throw-away home and XDG
+    folders, set before anything imports cashdesk or platformdirs: no test can write a log
+    line, a cache or a store into the real user's folders. Removed when the session ends."""
+    home = Path(tempfile.mkdtemp(prefix="cashdesk-tests-home-"))
+    os.environ["HOME"] = str(home)
+    for var, sub in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_STATE_HOME", ".local/state"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_RUNTIME_DIR", "run"),
+    ):
+        folder = home / sub
+        folder.mkdir(parents=True, mode=0o700)
+        os.environ[var] = str(folder)
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    return home
+
+
+TEST_HOME = _private_home()
+
+import pytest  # noqa: E402
+
+from cashdesk.app import Cashdesk, initialise, open_cashdesk  # noqa: E402
+from cashdesk.clock import FixedClock  # noqa: E402
+from cashdesk.config import Config  # noqa: E402
+from cashdesk.domain.roles import Operator  # noqa: E402
+from cashdesk.services.auth import make_hasher  # noqa: E402
 
 DEMO_PASSWORD = "riverbend1"
 # 10:00 in Riverbend (UTC-8 in November): business date 2026-11-26.

@@ -50,15 +50,16 @@ def store(tmp_path: Path, demo_template: Path) -> Path:
     [
         (["--version"], set()),
         (["check"], set()),
-        (["lookup", "nunez"], {"cashdesk.store.models"}),
+        (["lookup", "nunez", "--user", "maria"], {"cashdesk.store.models"}),
         (["quote", "utility", "100000", "--amount", "10.00"], {"cashdesk.store.models"}),
         (["housing", "eligibility", "--household", "3", "--income", "1200:monthly"], set()),
     ],
     ids=["version", "check", "lookup", "quote", "housing-eligibility"],
 )
 def test_a_headless_command_loads_no_heavy_module_it_does_not_use(
-    store: Path, command: list[str], allowed: set[str]
+    store: Path, command: list[str], allowed: set[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("CASHDESK_PASSWORD", "riverbend1")  # lookup signs in
     args = command if command == ["--version"] else ["--db", str(store), *command]
     code, loaded = loaded_by(*args)
     assert code in (0, None), (command, code)

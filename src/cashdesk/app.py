@@ -18,6 +18,7 @@ from cashdesk.domain.catalog import PLAIN_CODES
 from cashdesk.domain.programs import CODES as PROGRAM_CODES
 from cashdesk.domain.roles import Role
 from cashdesk.events import EventBus
+from cashdesk.outputs import protect_file, protect_store
 from cashdesk.resources import city_dir
 from cashdesk.services.approvals import ApprovalService
 from cashdesk.services.audit import AuditService
@@ -70,6 +71,9 @@ DEMO_USERS = (
     ("admin", "Priya Singh", Role.ADMIN, "4444"),
     ("auditor", "Ana Thomas", Role.AUDITOR, "5555"),
 )
+# The demo counter's box of animal tags (prefix, first, last), so Ctrl+D can issue a license;
+# clear of the tags the city's records already use (T25000…).
+DEMO_TAG_STOCK = ("T", 60000, 60999)
 
 
 @dataclass(slots=True)
@@ -137,6 +141,8 @@ def open_cashdesk(
             "Set [store] path in the workstation config to a folder cashdesk may write to.",
             reason="cannot_open",
         ) from err
+    protect_store(path)  # no export may be written over it (cashdesk.outputs)
+    protect_file(config.source)
     lock = InstanceLock(path) if single_instance else None
     unclean = lock.acquire() if lock is not None else False
     engine = make_engine(path)
@@ -257,7 +263,27 @@ def initialise(desk: Cashdesk, *, demo: bool) -> list[str]:
         for username, name, role, pin in DEMO_USERS:
             if username not in existing:
                 desk.auth.create_user(
-                    username=username, full_name=name, role=role, password=DEMO_PASSWORD, pin=pin
+                    username=username,
+                    full_name=name,
+                    role=role,
+                    password=DEMO_PASSWORD,
+                    pin=pin,
+                    demo=True,
                 )
                 report.append(f"demo user {username} ({role.label}) created")
     return report
+
+
+def load_demo_tag_stock(desk: Cashdesk) -> list[str]:
+    """A demo store's animal tag stock, loaded by its administrator when it has none (the
+    demo window and ``cashdesk init --demo`` call this; the tests' demo stores start
+    without, as a new counter does)."""
+    if desk.licenses.tag_stock():
+        return []
+    prefix, first, last = DEMO_TAG_STOCK
+    admin = desk.auth.sign_in("admin", DEMO_PASSWORD)
+    try:
+        loaded = desk.licenses.load_tag_stock(admin, prefix=prefix, first_no=first, last_no=last)
+    finally:
+        desk.auth.sign_out(admin)
+    return [f"demo tag stock {loaded.label()} loaded ({loaded.remaining} tags)"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
         "last log lines) to a zip and exit",
     )
     parser.add_argument("--out", type=Path, help="with --diagnostics: the zip to write")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the file if it exists (never the store, its backups or the config)",
+    )
     sub = parser.add_subparsers(dest="command")
     launch = sub.add_parser("launch", help="open the cashdesk window (the default)")
     launch.set_defaults(handler=_launch)
@@ -46,10 +52,18 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     log_file = configure_logging()
     handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", _launch)
+    _protect_own_files(args)
     if args.diagnostics:
         handler = _diagnostics
     try:
-        return handler(args)
+        status = handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at the interpreter's exit
+        return status
+    except BrokenPipeError:
+        # The reader went away (`cashdesk … | head`): nobody is left to read more; end
+        # quietly, with stdout pointed at nothing so the exit's own flush cannot complain.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except CashdeskError as err:
         logging.getLogger(__name__).info("refused: %s", err)
         print(f"cashdesk: {err}", file=sys.stderr)
@@ -103,15 +117,43 @@ def configure_logging() -> Path | None:
     return folder / LOG_NAME
 
 
+def _protect_own_files(args: argparse.Namespace) -> None:
+    """No ``--out`` may name the store or the config (see cashdesk.outputs)."""
+    from cashdesk.config import default_config_path, default_db_path
+    from cashdesk.outputs import protect_file, protect_store
+
+    protect_store(default_db_path())
+    if args.db is not None:
+        protect_store(args.db)
+    protect_file(args.config or default_config_path())
+
+
 def _diagnostics(args: argparse.Namespace) -> int:
     from cashdesk.diagnostics import write_bundle
 
-    path = write_bundle(config_path=args.config, db_path=args.db, out=args.out)
+    path = write_bundle(config_path=args.config, db_path=args.db, out=args.out, force=args.force)
     print(f"cashdesk: diagnostics written to {path}")
     return 0
 
 
+def no_display() -> str | None:
+    """Why no window can open here (Linux with neither X11 nor Wayland, and no Qt platform
+    chosen), before Qt aborts the process with its own text; None when one can."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "There is no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is "
+        "set): start cashdesk from a desktop session, or use a headless command "
+        "(cashdesk --help)."
+    )
+
+
 def _launch(args: argparse.Namespace) -> int:
+    if (reason := no_display()) is not None:
+        print(f"cashdesk: {reason}", file=sys.stderr)
+        return 2
     from cashdesk.ui.main import run
 
     return int(run(db_path=args.db, config_path=args.config, demo=args.demo))

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import platform
 import re
 import sqlite3
@@ -169,11 +168,13 @@ def write_bundle(
     log_dir: Path | None = None,
     log_lines: int = LOG_LINES,
     now: dt.datetime | None = None,
+    force: bool = False,
 ) -> Path:
     """Gather the bundle and write it to ``out`` (default: ``cashdesk-diagnostics-<workstation>-
     <UTC time>.zip`` in the current folder); returns the zip's path."""
     from cashdesk.config import Config, default_config_path, default_db_path, load_config
     from cashdesk.logfile import default_log_dir
+    from cashdesk.outputs import atomic_output, protect_file, protect_store
     from cashdesk.services.audit import config_snapshot
 
     now = now or dt.datetime.now(dt.UTC)
@@ -235,14 +236,15 @@ def write_bundle(
     if out is None:
         ident = config.workstation_id if config else "unknown"
         out = Path.cwd() / f"cashdesk-diagnostics-{ident}-{now.strftime('%Y%m%dT%H%M%SZ')}.zip"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".part")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as bundle:
+    protect_store(db)  # with no store open, its path is known only here
+    protect_file(source)
+    with (
+        atomic_output(out, force=force) as partial,
+        zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as bundle,
+    ):
         stamp = now.timetuple()[:6]
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             bundle.writestr(info, files[name])
-    os.replace(partial, out)
-    return out
+    return out.expanduser()

@@ -175,7 +175,7 @@ def render_config(answers: SetupAnswers) -> str:
 def validated_config(answers: SetupAnswers, path: Path) -> tuple[str, Config]:
     """The TOML text and the Config it reads as; ConfigError (naming the key) when wrong."""
     if not answers.workstation_id.strip():
-        raise ConfigError("workstation.id is needed, like W01.")
+        raise ConfigError("Type this workstation's ID, like W01.")
     text = render_config(answers)
     return text, parse_config(tomllib.loads(text), source=path)
 

@@ -127,7 +127,7 @@ def test_a_day_reads_no_growing_table_whole(
     desk.day_reports.daily(lead, DAY)
     desk.day_reports.journal(lead, DAY)
     desk.day_reports.deposit_slips(lead, DAY)
-    desk.lookup.search("nunez", on=DAY)
+    desk.lookup.search(maria, "nunez", on=DAY)
     desk.sync.status()
     desk.sync.unsynced_keys()
     desk.sync._next_batch(0)

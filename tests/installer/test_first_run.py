@@ -77,7 +77,7 @@ def test_a_bad_answer_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "cfg" / "workstation.toml"
     with pytest.raises(ConfigError, match=r"workstation\.id"):
         write_config(SetupAnswers(workstation_id="Counter 1"), path)
-    with pytest.raises(ConfigError, match=r"workstation\.id is needed"):
+    with pytest.raises(ConfigError, match=r"Type this workstation's ID"):
         write_config(SetupAnswers(workstation_id=" "), path)
     assert not path.parent.exists() or not any(path.parent.iterdir())
 

@@ -25,7 +25,7 @@ def central_template(pg_url: str) -> str:
         conn.execute(f"DROP DATABASE IF EXISTS {TEMPLATE}")
         conn.execute(f"CREATE DATABASE {TEMPLATE}")
     url = with_database(pg_url, TEMPLATE)
-    init_central(url, city_dir(), login=WS_LOGIN, password=WS_PASSWORD)
+    init_central(url, city_dir(), login=WS_LOGIN, password=WS_PASSWORD, workstation="W01")
     return url
 
 

@@ -32,6 +32,17 @@ def with_database(url: str, database: str, *, user: str | None = None) -> str:
     return urlunsplit((parts.scheme, netloc, f"/{database}", parts.query, parts.fragment))
 
 
+def login_url(central: str, workstation: str) -> str:
+    """The URL of a login bound to ``workstation`` (made if missing; roles are per server,
+    so the name is fixed and reused: ``counter_w02``)."""
+    from cashdesk.ledger.central import ensure_login
+
+    name = f"counter_{workstation.lower()}"
+    with psycopg.connect(central) as conn:
+        ensure_login(conn, name, None, workstation=workstation)
+    return with_database(central, urlsplit(central).path.lstrip("/"), user=name)
+
+
 def admin(url: str) -> psycopg.Connection[tuple[object, ...]]:
     return psycopg.connect(url, autocommit=True)
 

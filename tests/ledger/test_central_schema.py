@@ -175,11 +175,12 @@ def test_central_init_command_creates_the_schema_roles_and_a_login(
     url = with_database(pg_url, name)
     try:
         monkeypatch.setenv("CASHDESK_CENTRAL_LOGIN_PASSWORD", "s3cret-for-w09")
-        assert main(["central", "init", "--url", url, "--login", "w09_counter"]) == 0
+        args = ["central", "init", "--url", url, "--login", "w09_counter", "--workstation", "W09"]
+        assert main(args) == 0
         out = capsys.readouterr().out
         assert f"schema upgraded from None to {head_revision()}" in out
         assert "citations: 2000 of 2000 rows added" in out
-        assert "login w09_counter created (member of cashdesk_workstation)" in out
+        assert "login w09_counter created (member of cashdesk_workstation, writes for W09" in out
         assert (
             scalar(url, "SELECT pg_has_role('w09_counter', 'cashdesk_workstation', 'MEMBER')")
             is True

@@ -19,6 +19,7 @@ from ledger_helpers import (
     WS_LOGIN,
     CuttingProxy,
     counter,
+    login_url,
     pay,
     restart_server,
     scalar,
@@ -197,11 +198,12 @@ def test_several_workstations_sync_concurrently(
     counters: dict[str, Cashdesk] = {}
     procs = {}
     for ws in ("W01", "W02", "W03"):
-        desk = counter(tmp_path, demo_template, ws, ws_url, clock)
+        url = ws_url if ws == "W01" else login_url(central, ws)  # each counter its own login
+        desk = counter(tmp_path, demo_template, ws, url, clock)
         desk.close()
         counters[ws] = desk
         config = tmp_path / f"{ws}.toml"
-        config.write_text(f'[workstation]\nid = "{ws}"\n\n[ledger]\nurl = "{ws_url}"\n')
+        config.write_text(f'[workstation]\nid = "{ws}"\n\n[ledger]\nurl = "{url}"\n')
         procs[ws] = subprocess.Popen(
             [sys.executable, "-c", COUNTER_SCRIPT, str(config), str(tmp_path / f"{ws}.db"), "12"],
             stdout=subprocess.PIPE,

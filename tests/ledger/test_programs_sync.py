@@ -38,11 +38,11 @@ def test_petty_cash_and_housing_sync_exactly_once(
 ) -> None:
     desk = synced_desk
     desk.auth.create_user(
-        username="lead2", full_name="Tomás Ortiz", role=Role.LEAD, password="riverbend1", pin="6666"
+        username="lead2", full_name="Tomás Ortiz", role=Role.LEAD, password="riverbend1", pin="7531"
     )
     voucher(desk, lead, 12_00, "101-150-52100")
     approval = desk.approvals.approve(
-        lead, "lead2", "6666", OverrideAction.PETTY_CASH_VOUCHER, "Catering", subject="60.00"
+        lead, "lead2", "7531", OverrideAction.PETTY_CASH_VOUCHER, "Catering", subject="60.00"
     )
     desk.petty_cash.record_voucher(
         lead,

@@ -279,9 +279,10 @@ def test_sync_command_runs_one_pass_and_prints_what_it_sent(
         text=True,
         timeout=60,
     )
-    assert offline.returncode == 1
-    assert "stopped: The central ledger (x@127.0.0.1:9/none) cannot be reached" in offline.stdout
-    assert "Traceback" not in offline.stderr
+    # Nothing could be done: one sentence on stderr, status 2 (issue 14).
+    assert offline.returncode == 2
+    [line] = offline.stderr.splitlines()
+    assert line.startswith("cashdesk: The central ledger (x@127.0.0.1:9/none) cannot be reached")
 
 
 def test_no_ledger_configured_is_said_plainly(desk: Cashdesk, open_drawer: Operator) -> None:

@@ -318,7 +318,7 @@ def test_licenses_issued_here_are_found_by_the_next_search(
     desk: Cashdesk, open_drawer: Operator, tags: list[str], pay: Pay
 ) -> None:
     def found(query: str) -> list[str]:
-        return [r.key for r in desk.lookup.search(query, limit=5)]
+        return [r.key for r in desk.lookup.search(open_drawer, query, limit=5)]
 
     assert found("t30000") == []
     pay(open_drawer, new_dog(desk, open_drawer))

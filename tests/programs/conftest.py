@@ -9,7 +9,7 @@ from cashdesk.app import Cashdesk
 from cashdesk.domain.roles import Operator, Role
 
 PASSWORD = "riverbend1"
-LEAD2_PIN = "6666"
+LEAD2_PIN = "7531"
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def staff(desk: Cashdesk) -> Operator:
         full_name="Hannah O'Brien",
         role=Role.PROGRAM_STAFF,
         password=PASSWORD,
-        pin="7777",
+        pin="8642",
     )
     return desk.auth.sign_in("hannah", PASSWORD)
 

@@ -80,3 +80,15 @@ def journal(desk: Cashdesk, receipt_number: str, kind: str) -> dict[str, tuple[i
 
 def shape(lines: Sequence[ChargeLine]) -> list[tuple[str, str, str]]:
     return [(x.description, x.amount.plain(), x.gl_account) for x in lines]
+
+
+def clerk(desk: Cashdesk) -> Operator:
+    """maria's handle, to look records up with (straight from her row: signing in is tested
+    on its own, and writes an audit entry)."""
+    from cashdesk.services.auth import operator_of
+    from cashdesk.store.models import User
+
+    with desk.ctx.sessions() as s:
+        user = s.scalar(select(User).where(User.username == "maria"))
+    assert user is not None
+    return operator_of(user, desk.auth.reader)

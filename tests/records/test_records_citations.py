@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from records_helpers import TODAY, city, first, m, post, shape
+from records_helpers import TODAY, city, clerk, first, m, post, shape
 from sqlalchemy import select
 
 from cashdesk.app import Cashdesk
@@ -112,7 +112,7 @@ def test_a_posted_payment_marks_the_citation_paid_and_a_void_reopens_it(
     # The same lines posted again (a second screen, a stale draft) are refused in the posting.
     with pytest.raises(ValidationError, match="already paid"):
         post(desk, open_drawer, lines)
-    [hit] = desk.lookup.search(number)
+    [hit] = desk.lookup.search(clerk(desk), number)
     assert hit.status == "paid" and hit.amount_due is None
     desk.payments.void_receipt(lead, posted.number, reason="wrong citation")
     assert desk.records.citation(number).status == "open"

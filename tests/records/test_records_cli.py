@@ -138,7 +138,9 @@ def test_import_payments_and_lookup_from_the_command_line(
     )
     assert code == 2 and "Cannot read" in err
 
-    code, out, _ = run(capsys, db_path, "lookup", "OBrien", "--kind", "utility", "--json")
+    code, out, _ = run(
+        capsys, db_path, "lookup", "OBrien", "--kind", "utility", "--json", "--user", "maria"
+    )
     hits = json.loads(out)
     assert hits and all("O'Brien" in h["title"] for h in hits)
 

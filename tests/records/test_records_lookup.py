@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from records_helpers import city, first
+from records_helpers import city, clerk, first
 
 from cashdesk.app import Cashdesk
 from cashdesk.domain.search_text import fold
@@ -28,7 +28,7 @@ from cashdesk.store.records_search import RecordKind
     ],
 )
 def test_accents_and_apostrophes_fold(desk: Cashdesk, typed: str, stored: str) -> None:
-    results = desk.lookup.search(typed, limit=50)
+    results = desk.lookup.search(clerk(desk), typed, limit=50)
     assert results, typed
     assert all(stored.casefold() in f"{r.title} {r.subtitle}".casefold() for r in results[:10]), [
         r.title for r in results[:10]
@@ -38,17 +38,19 @@ def test_accents_and_apostrophes_fold(desk: Cashdesk, typed: str, stored: str) -
 def test_a_name_and_street_narrow_to_the_account(desk: Cashdesk) -> None:
     row = first("utility_accounts", lambda r: "O'Brien" in r["name"])
     number, street = row["service_address"].split(" ", 1)
-    results = desk.lookup.search(f"obrien {number} {street[:3]}", kinds=[RecordKind.UTILITY])
+    results = desk.lookup.search(
+        clerk(desk), f"obrien {number} {street[:3]}", kinds=[RecordKind.UTILITY]
+    )
     assert [r.key for r in results] == [row["account_no"]]
     assert results[0].kind == "utility" and results[0].title == row["name"]
 
 
 def test_account_number_prefix_and_exact_number_first(desk: Cashdesk) -> None:
     row = city("utility_accounts")[10]
-    results = desk.lookup.search(row["account_no"])
+    results = desk.lookup.search(clerk(desk), row["account_no"])
     assert results[0].key == row["account_no"]
     prefix = row["account_no"][:3]
-    hits = desk.lookup.search(prefix, kinds=[RecordKind.UTILITY])
+    hits = desk.lookup.search(clerk(desk), prefix, kinds=[RecordKind.UTILITY])
     assert len(hits) == 20  # the limit: thousands of account numbers start so
     # Every hit has a word (its number or its street number) that starts with what was typed.
     assert all(
@@ -58,17 +60,19 @@ def test_account_number_prefix_and_exact_number_first(desk: Cashdesk) -> None:
 
 def test_citations_by_number_or_plate(desk: Cashdesk) -> None:
     row = first("citations", lambda r: r["status"] == "open")
-    by_plate = desk.lookup.search(row["plate"], kinds=[RecordKind.CITATION])
+    by_plate = desk.lookup.search(clerk(desk), row["plate"], kinds=[RecordKind.CITATION])
     assert row["citation_no"] in [r.key for r in by_plate]
-    [by_number] = desk.lookup.search(row["citation_no"])
+    [by_number] = desk.lookup.search(clerk(desk), row["citation_no"])
     assert by_number.kind == "citation" and by_number.amount_due is not None
 
 
 def test_licenses_by_number_name_or_tag(desk: Cashdesk) -> None:
     animal = city("animal_licenses")[3]
-    assert desk.lookup.search(animal["tag_no"])[0].key == animal["license_no"]
+    assert desk.lookup.search(clerk(desk), animal["tag_no"])[0].key == animal["license_no"]
     business = city("business_licenses")[1]
-    hits = desk.lookup.search(business["business_name"], kinds=[RecordKind.BUSINESS_LICENSE])
+    hits = desk.lookup.search(
+        clerk(desk), business["business_name"], kinds=[RecordKind.BUSINESS_LICENSE]
+    )
     assert business["license_no"] in [r.key for r in hits]
     assert all(r.kind == "business_license" for r in hits)
 
@@ -77,18 +81,18 @@ def test_a_scanned_bill_stub_finds_its_account(desk: Cashdesk) -> None:
     item = city("utility_bill_items")[0]
     stub = bill_stub_text(item["account_no"], item["bill_no"])
     assert parse_bill_stub(stub) is not None
-    [hit] = desk.lookup.search(stub)
+    [hit] = desk.lookup.search(clerk(desk), stub)
     assert hit.key == item["account_no"] and hit.kind == "utility"
     other = next(i for i in city("utility_bill_items") if i["account_no"] != item["account_no"])
     with pytest.raises(ValidationError, match="not a bill of account"):
-        desk.lookup.search(bill_stub_text(item["account_no"], other["bill_no"]))
+        desk.lookup.search(clerk(desk), bill_stub_text(item["account_no"], other["bill_no"]))
     with pytest.raises(NotFound):
-        desk.lookup.search("UB/999999/B999999-2610")
+        desk.lookup.search(clerk(desk), "UB/999999/B999999-2610")
 
 
 @pytest.mark.parametrize("junk", ["", "   ", "'", '"*', "NEAR(", "-", "AND OR NOT"])
 def test_junk_queries_never_break_the_match_syntax(desk: Cashdesk, junk: str) -> None:
-    desk.lookup.search(junk)  # no exception; results may be empty
+    desk.lookup.search(clerk(desk), junk)  # no exception; results may be empty
 
 
 @given(st.text(max_size=30))

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 
 import pytest
-from records_helpers import TODAY, city, items_of, journal, m, post
+from records_helpers import TODAY, city, clerk, items_of, journal, m, post
 from sqlalchemy import func, select
 
 from cashdesk.app import Cashdesk
@@ -133,7 +133,7 @@ def test_the_cache_reflects_a_posted_payment_at_once_and_a_void_restores_it(
     assert after.open_balance == before.open_balance - amount
     assert len(after.items) == len(before.items) - 1
     assert after.items[0].open_amount == before.items[1].open_amount - m("1.00")
-    [hit] = [r for r in desk.lookup.search(account_no) if r.key == account_no]
+    [hit] = [r for r in desk.lookup.search(clerk(desk), account_no) if r.key == account_no]
     assert hit.amount_due == after.open_balance
     desk.payments.void_receipt(lead, posted.number, reason="keyed wrong account")
     assert desk.records.utility_account(account_no) == before

@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -44,6 +45,9 @@ BANK_CENTS = 200_00
 # worker's start (lock, marker, recovery, integrity check), the rest hit posting at every
 # stage of the transaction.
 MAX_DELAY = 0.25
+# Receipts a worker acknowledges before its kill may come, drawn per round (seeded).
+POSTINGS_PER_ROUND = (0, 1, 2, 3)
+AWAIT_S = 120.0  # a worker that posts nothing for this long has hung: the round fails
 
 
 def scratch_folder() -> str | None:
@@ -84,7 +88,7 @@ def _worker(seed: int, db: Path, acks: Path, *, limit: int = 100_000) -> None:
     # The operators straight from their rows: signing in (Argon2, an audit entry) is not what
     # is under test, and skipping it lets a worker post sooner after its start.
     with desk.ctx.sessions() as s:
-        users = {u.username: operator_of(u) for u in s.scalars(select(User))}
+        users = {u.username: operator_of(u, desk.auth.reader) for u in s.scalars(select(User))}
     maria, lead = users["maria"], users["lead"]
     catalog = desk.catalog.catalog()
     posted: list[str] = []
@@ -247,6 +251,7 @@ class CrashRun:
     receipts: int = 0
     voids: int = 0
     in_flight: int = 0  # committed, killed before acknowledging: present, as it must be
+    required: int = 0  # receipts the rounds waited for before killing (a floor on receipts)
     failures: list[str] = field(default_factory=list)
 
 
@@ -341,6 +346,20 @@ def verify(db: Path, acks: Path, run: CrashRun, tolerated: dict[str, str]) -> No
         desk.close()
 
 
+def _await_postings(acks: Path, start: int, postings: int) -> bool:
+    """Wait until the worker has acknowledged ``postings`` receipts after byte ``start``
+    of the acknowledgements (a count of work done, not of time; AWAIT_S only ends a hang)."""
+    deadline = time.monotonic() + AWAIT_S
+    while postings > 0 and time.monotonic() < deadline:
+        if acks.exists():
+            with acks.open("rb") as f:
+                f.seek(start)
+                if len(re.findall(rb"(?m)^P [^\n]*\n", f.read())) >= postings:
+                    return True
+        time.sleep(0.002)
+    return postings == 0
+
+
 def crash_run(
     folder: Path,
     *,
@@ -358,7 +377,15 @@ def crash_run(
     with zygote() as z:
         z.warm(db)
         for round_no in range(kills):
+            # A fixed amount of work per round (seeded), whatever the machine's load: the
+            # worker acknowledges ``postings`` receipts before the kill can come, so a run
+            # posts at least ``run.required`` of them. 0 lets the kill hit the worker's start.
+            postings = rng.choice(POSTINGS_PER_ROUND)
+            run.required += postings
+            start = acks.stat().st_size if acks.exists() else 0
             pid = z.spawn(rng.randrange(2**31), db, acks)
+            if not _await_postings(acks, start, postings):
+                run.failures.append(f"round {round_no}: no {postings} postings in {AWAIT_S} s")
             # The random moment of the crash: this sleep *is* the fault being injected.
             time.sleep(rng.uniform(0, max_delay))
             os.kill(pid, signal.SIGKILL)

@@ -26,9 +26,10 @@ def test_no_payment_lost_or_half_written_across_random_kills(
     KILLS["committed-in-flight receipts found whole"] += run.in_flight
     assert run.failures == []
     assert run.kills == KILLS_PER_SEED
-    # The kills landed where they matter: receipts were committed between kills, some were
-    # committed and killed before they could be acknowledged, and most restarts followed a
-    # crash and ran the startup check.
-    assert run.receipts > KILLS_PER_SEED
+    # A fixed amount of work, whatever the machine's load: every round waited for its seeded
+    # number of acknowledged receipts before the kill (run.required, ~75 a seed), and every
+    # restart after a round that had posted ran the startup check.
+    assert run.required > KILLS_PER_SEED
+    assert run.receipts >= run.required
     assert run.voids > 0
     assert run.restarts_checked > KILLS_PER_SEED // 2

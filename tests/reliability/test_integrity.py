@@ -59,7 +59,7 @@ def test_a_whole_store_passes(posted: Cashdesk) -> None:
         report = run_checks(s)
     assert report.ok, report.problems
     assert report.counts["receipts"] == 3 and report.counts["journal_entries"] == 4
-    assert "6 checks over 3 receipts" in report.summary()
+    assert "7 checks over 3 receipts" in report.summary()
 
 
 @pytest.mark.parametrize(

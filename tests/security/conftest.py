@@ -32,7 +32,7 @@ def operators(desk: Cashdesk) -> dict[str, Operator]:
     """Every user as an Operator, looked up (signing in is tested on its own, and each
     sign-in is a durable commit)."""
     with desk.ctx.sessions() as s:
-        return {u.username: operator_of(u) for u in s.scalars(select(User))}
+        return {u.username: operator_of(u, desk.auth.reader) for u in s.scalars(select(User))}
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ class Counter:
 
 @pytest.fixture(scope="session")
 def counter_template(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo store after: a second lead cashier (lead2, PIN 6666) was added, maria opened
+    """The demo store after: a second lead cashier (lead2, PIN 6802) was added, maria opened
     drawer 1 and posted W01-000001 (62.34 in cash)."""
     path = tmp_path_factory.mktemp("counter") / "counter.db"
     shutil.copyfile(demo_template, path)
@@ -64,7 +64,7 @@ def counter_template(demo_template: Path, tmp_path_factory: pytest.TempPathFacto
         full_name="Second Lead",
         role=Role.LEAD,
         password="lead-two-pass",
-        pin="6666",
+        pin="6802",
     )
     desk.drawers.open_drawer(people["maria"])
     desk.payments.post_payment(people["maria"], sale(desk))

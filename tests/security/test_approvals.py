@@ -77,7 +77,7 @@ def test_a_supervisor_cannot_approve_their_own_request(counter: Counter) -> None
     with pytest.raises(PermissionDenied, match="another supervisor"):
         desk.payments.void_receipt(lead, posted.number, reason="Mine, keyed twice")
     approval = desk.approvals.approve(
-        lead, "lead2", "6666", OverrideAction.VOID, "Keyed twice", subject=posted.number
+        lead, "lead2", "6802", OverrideAction.VOID, "Keyed twice", subject=posted.number
     )
     assert desk.payments.void_receipt(lead, posted.number, approval=approval).status == "voided"
 
@@ -85,19 +85,31 @@ def test_a_supervisor_cannot_approve_their_own_request(counter: Counter) -> None
 def test_only_a_lead_approves_and_only_with_the_right_pin(counter: Counter) -> None:
     desk, maria = counter.desk, counter.people["maria"]
     with pytest.raises(PermissionDenied, match="may not approve overrides"):
-        desk.approvals.approve(maria, "jose", PINS["jose"], OverrideAction.VOID, "mistake")
+        desk.approvals.approve(
+            maria, "jose", PINS["jose"], OverrideAction.VOID, "mistake", subject="W01-000001"
+        )
     with pytest.raises(PermissionDenied, match="may not approve overrides"):
-        desk.approvals.approve(maria, "admin", PINS["admin"], OverrideAction.VOID, "mistake")
+        desk.approvals.approve(
+            maria, "admin", PINS["admin"], OverrideAction.VOID, "mistake", subject="W01-000001"
+        )
     with pytest.raises(AuthenticationError, match="PIN is not right"):
-        desk.approvals.approve(maria, "lead", "0000", OverrideAction.VOID, "mistake")
+        desk.approvals.approve(
+            maria, "lead", "0000", OverrideAction.VOID, "mistake", subject="W01-000001"
+        )
     with pytest.raises(ValidationError, match="reason"):
-        desk.approvals.approve(maria, "lead", PINS["lead"], OverrideAction.VOID, " ")
+        desk.approvals.approve(
+            maria, "lead", PINS["lead"], OverrideAction.VOID, " ", subject="W01-000001"
+        )
     # Wrong PINs count toward the supervisor's lockout.
     for _ in range(4):
         with pytest.raises(AuthenticationError):
-            desk.approvals.approve(maria, "lead", "0000", OverrideAction.VOID, "mistake")
+            desk.approvals.approve(
+                maria, "lead", "0000", OverrideAction.VOID, "mistake", subject="W01-000001"
+            )
     with pytest.raises(AuthenticationError, match="locked"):
-        desk.approvals.approve(maria, "lead", PINS["lead"], OverrideAction.VOID, "mistake")
+        desk.approvals.approve(
+            maria, "lead", PINS["lead"], OverrideAction.VOID, "mistake", subject="W01-000001"
+        )
     assert desk.users.get(counter.people["admin"], "lead").locked
 
 

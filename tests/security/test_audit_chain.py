@@ -27,9 +27,12 @@ from cashdesk.services.auth import make_hasher
 from cashdesk.store import migrate
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import AuditEntry
+from cashdesk.store.sealing import audit_key
 
 from .conftest import Counter
 from .support import PASSWORD, sale
+
+KEY = b"k" * 32  # the property tests' audit key
 
 
 def raw(db: Path, sql: str, *params: object) -> None:
@@ -129,7 +132,7 @@ def test_a_rehashed_edit_still_breaks_the_next_link(counter: Counter, db_path: P
         db_path,
         "UPDATE audit_log SET subject = ?, entry_hash = ? WHERE id = 6",
         "someone-else",
-        compute_hash(forged),
+        compute_hash(forged, audit_key()),  # even with the key, the next link breaks
     )
     report = counter.desk.audit.verify(counter.people["auditor"])
     assert (report.ok, report.broken_at) == (False, 7)
@@ -310,7 +313,7 @@ def _chain(contents: list[tuple[str, dict[str, object]]]) -> list[ChainLink]:
             details=details,
             prev_hash=prev,
         )
-        link = ChainLink(**{**_as_dict(link), "entry_hash": compute_hash(link)})
+        link = ChainLink(**{**_as_dict(link), "entry_hash": compute_hash(link, KEY)})
         links.append(link)
         prev = link.entry_hash
     return links
@@ -330,14 +333,14 @@ def _as_dict(link: ChainLink) -> dict[str, object]:
 def test_any_single_change_or_deletion_is_found_at_its_place(contents, data) -> None:  # type: ignore[no-untyped-def]
     links = _chain(contents)
     head = (links[-1].id, links[-1].entry_hash)
-    assert verify_chain(links, head).ok
+    assert verify_chain(links, head, KEY).ok
     victim = data.draw(st.integers(min_value=0, max_value=len(links) - 1))
     if data.draw(st.booleans()):
         changed = dict(_as_dict(links[victim]))
         changed["subject"] = "x"
         tampered = [*links[:victim], ChainLink(**changed), *links[victim + 1 :]]  # type: ignore[arg-type]
-        assert verify_chain(tampered, head).broken_at == victim + 1
+        assert verify_chain(tampered, head, KEY).broken_at == victim + 1
     else:
         shortened = links[:victim] + links[victim + 1 :]
-        report = verify_chain(shortened, head)
+        report = verify_chain(shortened, head, KEY)
         assert not report.ok and report.broken_at == victim + 1

@@ -45,7 +45,7 @@ def _void(c: Counter, op: Operator) -> None:
 
 def _void_with_approval(c: Counter, op: Operator) -> None:
     supervisor = "lead2" if op.username == "lead" else "lead"
-    pin = "6666" if supervisor == "lead2" else PINS["lead"]
+    pin = "6802" if supervisor == "lead2" else PINS["lead"]
     approval = c.desk.approvals.approve(
         op, supervisor, pin, OverrideAction.VOID, "Keyed twice", subject=c.receipt
     )
@@ -88,7 +88,7 @@ def _disable_user(c: Counter, op: Operator) -> None:
 
 
 def _reset_user(c: Counter, op: Operator) -> None:
-    c.desk.users.reset(op, "jose", password="new-password-9", pin="9999")
+    c.desk.users.reset(op, "jose", password="new-password-9", pin="9371")
     assert c.desk.auth.sign_in("jose", "new-password-9").username == "jose"
 
 

@@ -99,9 +99,9 @@ def test_a_disabled_administrator_can_no_longer_change_accounts(
     desk: Cashdesk, people: dict[str, Operator]
 ) -> None:
     desk.users.add_user(
-        people["admin"], username="root2", full_name="Ro", role=Role.ADMIN, password="x" * 12
+        people["admin"], username="root2", full_name="Ro", role=Role.ADMIN, password="Quiet-Lake-77"
     )
-    root2 = desk.auth.sign_in("root2", "x" * 12)
+    root2 = desk.auth.sign_in("root2", "Quiet-Lake-77")
     desk.users.disable_user(root2, "admin")
     # people["admin"] is the operator a screen still holds after signing in earlier.
     with pytest.raises(PermissionDenied, match="no longer active"):

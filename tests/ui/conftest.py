@@ -13,14 +13,14 @@ from ui_keyboard import Keyboard
 
 from cashdesk.app import DEMO_PASSWORD, Cashdesk
 from cashdesk.ui import theme
-from cashdesk.ui.pyside_fixes import guard_none_refcount
+from cashdesk.ui.pyside_fixes import guard_refcounts
 from cashdesk.ui.window import MainWindow
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _as_launched(qapp: QApplication) -> None:
     """The application set up as ``run`` sets it up: the PySide6 guard, fonts and style."""
-    guard_none_refcount()
+    guard_refcounts()
     theme.apply(qapp)
 
 
@@ -61,9 +61,11 @@ def sign_in(window: MainWindow, keys: Keyboard, qtbot: QtBot) -> Callable[[str],
 
 
 @pytest.fixture
-def selling(window: MainWindow, keys: Keyboard, sign_in: Callable[[str], None]) -> MainWindow:
+def selling(
+    window: MainWindow, keys: Keyboard, sign_in: Callable[[str], None], qtbot: QtBot
+) -> MainWindow:
     """Maria signed in with her drawer open: the payment page, focus on the code field."""
     sign_in("maria")
-    keys.enter()  # the starting bank as configured
-    assert window.pages.currentWidget() is window.payment_page
+    keys.enter()  # the starting bank as configured (opened on the background helper)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.payment_page)
     return window

@@ -121,7 +121,7 @@ def test_an_administrator_loads_a_tag_range_and_an_overlap_is_refused(
     assert desk.licenses.tag_stock() == stock
 
 
-def test_an_auditor_sees_the_stock_and_the_refusal_to_load(
+def test_an_auditor_sees_the_stock_and_is_not_offered_loading(
     window: MainWindow,
     keys: Keyboard,
     sign_in: Callable[[str], None],
@@ -129,9 +129,22 @@ def test_an_auditor_sees_the_stock_and_the_refusal_to_load(
     qtbot: QtBot,
 ) -> None:
     sign_in("auditor")
-    tab = tag_stock_tab(window, keys, qtbot)
-    load(keys, "T", "40000", "40009")
-    qtbot.waitUntil(tab.error.isVisible)
-    assert tab.error.text() == "Ana Thomas (Auditor) may not load animal tag stock."
+    keys.press(F.Key_A, CTRL_SHIFT)
+    qtbot.waitUntil(lambda: isinstance(window.panel, AdminDialog))
+    dialog = window.panel
+    assert isinstance(dialog, AdminDialog)
+    keys.press(F.Key_4, ALT)
+    tab = dialog.tag_stock_tab
+    assert dialog.tabs.currentWidget() is tab
+    qtbot.waitUntil(lambda: tab.summary.text() != "")
+    # The form is not offered, and the screen says why before anything is typed.
+    reason = "Ana Thomas (Auditor) may not load animal tag stock."
+    assert not tab.load_action.isEnabled()
+    assert tab.load_action.toolTip() == reason
+    assert tab.outcome.text() == reason
+    assert not tab.prefix.isEnabled()
+    assert not tab.error.isVisible()
+    keys.type("T")
+    keys.press(F.Key_N, CTRL)
     assert desk.licenses.tag_stock() == []
     assert loaded(desk) == 0

@@ -132,6 +132,8 @@ def test_an_animal_renewal_refused_in_words_then_issued_with_a_tag(
     pay_cash_and_complete(selling, keys, qtbot)
     shown = certificates(selling, qtbot)
     assert [(i.license_no, i.tag_no) for i in shown.issued] == [("AL-50035", "T30000")]
+    assert shown.tags.text() == "AL-50035: tag T30000"  # large, not only a table cell
+    assert shown.tags.font().pointSize() >= 28
     info = desk.licenses.find_animal_license("AL-50035")
     assert (info.tag_no, info.rabies_expires) == ("T30000", dt.date(2029, 6, 23))
     assert info.expires == dt.date(2027, 11, 25)

@@ -81,7 +81,7 @@ def test_a_shared_drawer_takes_the_relief_cashiers_receipts(
     keys.press(F.Key_S, ALT)
     qtbot.waitUntil(window.drawer_page.shared.isChecked)
     keys.enter()
-    assert window.pages.currentWidget() is window.payment_page
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.payment_page)
     current = desk.drawers.current()
     assert current is not None and current.shared
     keys.press(F.Key_L, CTRL)
@@ -169,7 +169,7 @@ def test_a_handoff_to_the_relief_cashier(
     assert page.variances.row(0) == ("Cash", "$250.00", "$250.00", "even")
     assert "now José Núñez's, on $250.00" in page.note.text()
     keys.enter()  # done: José carries on
-    assert selling.pages.currentWidget() is selling.payment_page
+    qtbot.waitUntil(lambda: selling.pages.currentWidget() is selling.payment_page)
     assert selling.operator is not None and selling.operator.username == "jose"
     current = desk.drawers.current()
     assert current is not None
@@ -310,23 +310,34 @@ def test_a_lead_closes_the_day_with_the_deposit(
     keys.type("c")  # Close the day
     qtbot.waitUntil(lambda: "2026-11-26 is closed" in day.message.text())
     qtbot.waitUntil(lambda: "(closed)" in day.title.text())
+    # Issue 24, defect 6: a closed day offers no sign-off, reopen, deposit or close again.
+    for action in (day.signoff_action, day.reopen_action, day.deposit_action, day.close_action):
+        assert not action.isEnabled()
+        assert action.toolTip() == "2026-11-26 is closed: its drawers are final."
+    keys.press(F.Key_F12)
+    keys.press(F.Key_F6)
+    assert QApplication.activeModalWidget() is None
     with desk.ctx.sessions() as s:
         closed = s.scalars(select(BusinessDayRow)).one()
         assert (str(closed.business_date), closed.closed_by.username) == ("2026-11-26", "lead")
         deposit = s.scalars(select(DepositRow)).one()
         assert (deposit.bag_number, deposit.total_cents) == ("B-1001", 50_00)
     keys.press(F.Key_Escape)
-    assert selling.pages.currentWidget() is selling.drawer_page
+    qtbot.waitUntil(lambda: selling.pages.currentWidget() is selling.drawer_page)
 
 
-def test_a_cashier_is_told_the_day_close_is_for_a_lead(
+def test_a_cashier_is_not_offered_the_day_close(
     selling: MainWindow, keys: Keyboard, qtbot: QtBot
 ) -> None:
+    """Issue 24, defect 6: end of day and the reports are a lead's; a cashier's F11 and
+    Ctrl+R do nothing and their keys are not on the screen."""
+    screens = selling.drawer_screens
+    assert not screens.day_action.isEnabled()
+    assert not screens.reports_action.isEnabled()
     keys.press(F.Key_F11)
-    day = selling.drawer_screens.day_page
-    qtbot.waitUntil(day.error.isVisible)
-    assert "a lead cashier" in day.error.text() or "may not" in day.error.text()
-    keys.press(F.Key_Escape)
+    assert selling.pages.currentWidget() is selling.payment_page
+    keys.press(F.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert screens.reports_dialog is None
     assert selling.pages.currentWidget() is selling.payment_page
 
 

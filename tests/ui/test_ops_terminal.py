@@ -107,7 +107,7 @@ def test_a_wrong_pin_is_explained_and_five_lock_the_account(
         if attempt < 5:
             assert error.text() == "User name or PIN is not right."
     assert error.text() == (
-        "That was the 5th failed attempt: Maria Hernández's account is now locked; a lead "
+        "That was the 5th failed attempt: the account is now locked; a lead "
         "cashier or administrator must unlock it."
     )
     keys.type("1111")  # the right PIN no longer helps

@@ -57,7 +57,7 @@ def test_a_whole_payment_with_the_keyboard_only(
     assert window.drawer_page.grid.total.text() == "$200.00"
     keys.enter()
     page = window.payment_page
-    assert window.pages.currentWidget() is page
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is page)
     assert QApplication.focusWidget() is page.line_entry.code
 
     add_golf_card(keys)

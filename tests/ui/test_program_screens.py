@@ -38,7 +38,7 @@ def test_a_lead_pays_vouchers_with_an_inline_approval_and_counts_the_fund(
     qtbot: QtBot,
 ) -> None:
     desk.auth.create_user(
-        username="lead2", full_name="Tomás Ortiz", role=Role.LEAD, password="riverbend1", pin="6666"
+        username="lead2", full_name="Tomás Ortiz", role=Role.LEAD, password="riverbend1", pin="7531"
     )
     sign_in("lead")
     dialog = open_panel(window, keys, qtbot, F.Key_P, PettyCashDialog)
@@ -71,7 +71,7 @@ def test_a_lead_pays_vouchers_with_an_inline_approval_and_counts_the_fund(
     keys.press(F.Key_V, ALT)
     keys.type("lead2")
     keys.enter()
-    keys.type("6666")
+    keys.type("7531")
     keys.enter()
     qtbot.waitUntil(lambda: "PC-000002" in dialog.voucher_outcome.text())
     assert "approved by Tomás Ortiz" in dialog.voucher_outcome.text()
@@ -115,7 +115,7 @@ def test_program_staff_checks_takes_and_approves_an_application(
         full_name="Hannah O'Brien",
         role=Role.PROGRAM_STAFF,
         password="riverbend1",
-        pin="7777",
+        pin="8642",
     )
     sign_in("hannah")
     dialog = open_panel(window, keys, qtbot, F.Key_H, HousingDialog)

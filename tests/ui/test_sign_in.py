@@ -42,6 +42,7 @@ def test_opening_the_drawer_takes_the_counted_bank(
     keys: Keyboard,
     sign_in: Callable[[str], None],
     desk: Cashdesk,
+    qtbot: QtBot,
 ) -> None:
     sign_in("jose")
     page = window.drawer_page
@@ -56,7 +57,8 @@ def test_opening_the_drawer_takes_the_counted_bank(
     keys.type("1")
     assert page.grid.amounts["B20"].text() == "$20.00"
     assert page.grid.total.text() == "$180.00"
-    keys.press(Qt.Key.Key_F12)
+    keys.press(Qt.Key.Key_F12)  # the drawer service answers on the background helper
+    qtbot.waitUntil(page.error.isVisible)
     assert (
         page.error.text() == "The starting bank counts $180.00; it must be $200.00. Count it again."
     )
@@ -68,7 +70,7 @@ def test_opening_the_drawer_takes_the_counted_bank(
     keys.type("6")
     assert page.grid.total.text() == "$200.00"
     keys.press(Qt.Key.Key_F12)
-    assert window.pages.currentWidget() is window.payment_page
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.payment_page)
     drawer = desk.drawers.current()
     assert drawer is not None
     assert (drawer.cashier_name, str(drawer.opening_bank)) == ("José Núñez", "$200.00")

@@ -149,7 +149,7 @@ def test_a_lead_voids_her_own_receipt_only_with_another_supervisors_approval(
     qtbot: QtBot,
 ) -> None:
     second = desk.auth.create_user(
-        username="lead2", full_name="Kim Ortega", role=Role.LEAD, password="riverbend2", pin="6666"
+        username="lead2", full_name="Kim Ortega", role=Role.LEAD, password="riverbend2", pin="6802"
     )
     desk.drawers.open_drawer(lead, opening_bank=Money.parse("100.00"))
     draft = ReceiptDraft(payer="Own sale")
@@ -181,7 +181,7 @@ def test_a_lead_voids_her_own_receipt_only_with_another_supervisors_approval(
 
     keys.type("lead2")  # the name is selected: typing replaces it
     keys.enter()
-    keys.type("6666")
+    keys.type("6802")
     keys.enter()
     qtbot.waitUntil(lambda: dialog.void_dialog is None)
     assert status_of(desk, own.number).status == "voided"

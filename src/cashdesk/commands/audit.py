@@ -46,15 +46,24 @@ def register(sub: Any) -> None:
     export.add_argument("--from", dest="start", type=_date, required=True, metavar="YYYY-MM-DD")
     export.add_argument("--to", dest="end", type=_date, required=True, metavar="YYYY-MM-DD")
     export.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the file if it exists (never the store, its backups or the config)",
+    )
     add_user_flag(export)
     export.set_defaults(handler=_export)
 
 
 def _verify(args: argparse.Namespace) -> int:
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         report = desk.audit.verify(sign_in(desk, args))
     if report.ok:
         print(f"audit trail intact: {report.entries} entries, last entry {report.last_id}")
+        if report.anchored is None:
+            print("(not compared with the central ledger: none configured or not reachable)")
+        else:
+            print(f"matches the {report.anchored} heads anchored in the central ledger")
         return 0
     print(f"audit trail BROKEN at entry {report.broken_at}: {report.problem}")
     print(f"(entries 1 to {report.last_id} verified before the break)")
@@ -62,7 +71,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         records = desk.audit.browse(
             sign_in(desk, args),
             start=args.start,
@@ -102,9 +111,9 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         result = desk.audit.export_csv(
-            sign_in(desk, args), args.out, start=args.start, end=args.end
+            sign_in(desk, args), args.out, start=args.start, end=args.end, force=args.force
         )
     print(f"{result.rows} entries written to {result.path} (sha256 {result.sha256})")
     return 0

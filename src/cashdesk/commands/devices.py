@@ -32,8 +32,16 @@ def register(sub: Any) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    with opened_desk(args) as desk:
-        infos = desk.devices.statuses()
+    # The devices come from the config alone: listing them needs (and creates) no store.
+    from cashdesk.config import load_config
+    from cashdesk.devices.factory import build_devices
+    from cashdesk.services.devices import statuses_of
+
+    devices = build_devices(load_config(args.config).devices)
+    try:
+        infos = statuses_of(devices)
+    finally:
+        devices.close()
     for info in infos:
         mark = "ok " if info.ok else "!! "
         print(f"{mark}{info.role:<13} {info.name}: {info.message}")

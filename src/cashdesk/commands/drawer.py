@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cashdesk.commands.common import opened_desk
 from cashdesk.commands.credentials import sign_in_as
+from cashdesk.outputs import atomic_output, write_output
 
 if TYPE_CHECKING:
     pass
@@ -29,6 +31,11 @@ def _date(text: str) -> dt.date:
 def _common(parser: Any) -> None:
     parser.add_argument("--date", type=_date, required=True, help="business date, YYYY-MM-DD")
     parser.add_argument("--out", type=Path, required=True, help="the file to write")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the file if it exists (never the store, its backups or the config)",
+    )
     parser.add_argument("--user", required=True, help="who runs it (a lead, admin or auditor)")
 
 
@@ -49,12 +56,11 @@ def register(sub: Any) -> None:
 def _export_journal(args: argparse.Namespace) -> int:
     from cashdesk.reports.journal import journal_beancount, journal_csv
 
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         operator = sign_in_as(desk, args.user)
         export = desk.day_reports.journal(operator, args.date)
     text = journal_csv(export) if args.format == "csv" else journal_beancount(export)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
+    write_output(args.out, text, force=args.force)
     state = "PROVISIONAL (the day is not closed)" if export.provisional else "closed"
     print(
         f"{len(export.entries)} journal entries, {len(export.lines)} lines for {args.date} "
@@ -80,10 +86,17 @@ def _export_journal(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         operator = sign_in_as(desk, args.user)
         files = desk.day_reports.report(operator, args.report_kind, args.date, args.out)
-        paths = files.write()
+
+        def safely(path: Path, render: Callable[[Path], Path]) -> Path:
+            # Through the one output path: never over the store, --force for an existing file.
+            with atomic_output(path, force=args.force) as tmp:
+                render(tmp)
+            return path
+
+        paths = files.write(safely)
     for path in paths:
         print(f"written {path}")
     return 0

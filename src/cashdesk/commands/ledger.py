@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from cashdesk.commands.common import opened_desk
-from cashdesk.errors import ConfigError
+from cashdesk.errors import ConfigError, SyncError
 
 PASSWORD_ENV = "CASHDESK_CENTRAL_LOGIN_PASSWORD"
 
@@ -26,6 +26,11 @@ def register(sub: Any) -> None:
         "--login",
         help=f"also create a workstation login with this name (password from ${PASSWORD_ENV} "
         "or a prompt)",
+    )
+    init.add_argument(
+        "--workstation",
+        metavar="ID",
+        help="with --login: the workstation (W01) the login writes for; it may write no other's",
     )
     init.set_defaults(handler=_central_init)
     report = central_sub.add_parser(
@@ -46,13 +51,17 @@ def _central_init(args: argparse.Namespace) -> int:
     from cashdesk.resources import city_dir
 
     password = None
+    if args.login and not args.workstation:
+        raise ConfigError("Name the workstation the login writes for: --workstation W01.")
     if args.login:
         password = os.environ.get(PASSWORD_ENV)
         if password is None:
             if not sys.stdin.isatty():
                 raise ConfigError(f"Set {PASSWORD_ENV} to give the login's password.")
             password = getpass.getpass(f"Password for {args.login}: ")
-    for line in init_central(args.url, city_dir(), login=args.login, password=password):
+    for line in init_central(
+        args.url, city_dir(), login=args.login, password=password, workstation=args.workstation
+    ):
         print(line)
     return 0
 
@@ -86,6 +95,9 @@ def _sync(args: argparse.Namespace) -> int:
             print(desk.sync.status().text)
             return 0
         report = desk.sync.sync_once(pull=not args.no_pull)
+        if report.error and not report.sent and not report.refused:
+            # Nothing happened (the ledger unreachable, refused us): one sentence, status 2.
+            raise SyncError(report.error)
         for line in report.lines():
             print(line)
         print(desk.sync.status().text)

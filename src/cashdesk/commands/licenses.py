@@ -188,6 +188,11 @@ def register(sub: Any) -> None:
     reg.add_argument("--from", dest="start", type=_date, required=True, metavar="DATE")
     reg.add_argument("--to", dest="end", type=_date, required=True, metavar="DATE")
     reg.add_argument("--out", type=Path, required=True, metavar="FILE.pdf|FILE.csv")
+    reg.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the file if it exists (never the store, its backups or the config)",
+    )
     reg.add_argument("--kind", choices=["business", "animal"], help="default: both")
     reg.add_argument("--user", required=True, help="who runs it (lead, admin or auditor)")
     reg.set_defaults(handler=_register)
@@ -206,10 +211,15 @@ def register(sub: Any) -> None:
 def _register(args: argparse.Namespace) -> int:
     from cashdesk.commands.common import opened_desk
 
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         operator = sign_in_as(desk, args.user)
         count = desk.licenses.write_license_register(
-            operator, start=args.start, end=args.end, out=args.out, kind=args.kind
+            operator,
+            start=args.start,
+            end=args.end,
+            out=args.out,
+            kind=args.kind,
+            force=args.force,
         )
     print(f"{count} licenses written to {args.out}")
     return 0
@@ -230,7 +240,7 @@ def _load_tags(args: argparse.Namespace) -> int:
 def _tags(args: argparse.Namespace) -> int:
     from cashdesk.commands.common import opened_desk
 
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         ranges = desk.licenses.tag_stock()
     if not ranges:
         print("No tags loaded: animal licenses cannot be issued.")

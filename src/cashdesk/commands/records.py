@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cashdesk.commands.common import opened_desk
-from cashdesk.commands.credentials import sign_in_as
+from cashdesk.commands.credentials import add_user_flag, sign_in, sign_in_as
 from cashdesk.commands.quote import add_json_flag, print_quote, quote_payload, refuse
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ def register(sub: Any) -> None:
     lookup.add_argument("text", help="a name, number, plate, address or scanned bill stub")
     lookup.add_argument("--kind", choices=KINDS, action="append")
     lookup.add_argument("--limit", type=int, default=20)
+    add_user_flag(lookup)
     add_json_flag(lookup)
     lookup.set_defaults(handler=_lookup)
 
@@ -72,7 +73,7 @@ def _quote_utility(args: argparse.Namespace) -> int:
     from cashdesk.domain.money import Money
     from cashdesk.errors import CashdeskError
 
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         try:
             application = desk.records.utility_payment(
                 args.account,
@@ -91,7 +92,7 @@ def _quote_utility(args: argparse.Namespace) -> int:
 def _quote_citation(args: argparse.Namespace) -> int:
     from cashdesk.errors import CashdeskError
 
-    with opened_desk(args) as desk:
+    with opened_desk(args, shared=True) as desk:
         try:
             lines = desk.records.citation_lines(args.number, paid_on=args.paid_on)
         except CashdeskError as err:
@@ -135,8 +136,9 @@ def _lookup(args: argparse.Namespace) -> int:
     from cashdesk.store.records_search import RecordKind
 
     kinds = [RecordKind[k.upper()] for k in args.kind] if args.kind else None
-    with opened_desk(args) as desk:
-        results = desk.lookup.search(args.text, kinds=kinds, limit=args.limit)
+    with opened_desk(args, shared=True) as desk:
+        operator = sign_in(desk, args)
+        results = desk.lookup.search(operator, args.text, kinds=kinds, limit=args.limit)
     if args.json:
         print(
             json.dumps(

@@ -15,9 +15,12 @@ def register(sub: Any) -> None:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from cashdesk.app import initialise
+    from cashdesk.app import initialise, load_demo_tag_stock
 
     with opened_desk(args) as desk:
-        for line in initialise(desk, demo=args.demo):
+        lines = initialise(desk, demo=args.demo)
+        if args.demo:
+            lines += load_demo_tag_stock(desk)
+        for line in lines:
             print(line)
     return 0

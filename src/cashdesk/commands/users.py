@@ -60,6 +60,17 @@ def register(sub: Any) -> None:
     add_user_flag(training)
     training.set_defaults(handler=_training)
 
+    recover = verbs.add_parser(
+        "recover-admin",
+        help="unlock the administrator and set a new password with the recovery code",
+    )
+    recover.add_argument("username", help="the administrator's user name")
+    recover.set_defaults(handler=_recover_admin)
+
+    renew = verbs.add_parser("recovery-code", help="issue a new administrator recovery code")
+    add_user_flag(renew)
+    renew.set_defaults(handler=_renew_code)
+
     listing = verbs.add_parser("list", help="list users")
     listing.add_argument("--json", action="store_true")
     add_user_flag(listing)
@@ -82,11 +93,19 @@ def _add(args: argparse.Namespace) -> int:
 
     with opened_desk(args) as desk:
         if args.user is None:
-            if args.role != "admin" or args.pin or args.training:
+            if args.role != "admin" or args.training:
                 return refuse("sign in with --user to add users (an administrator must).")
+            # A new store's first administrator (refused once one exists).
             password = read_secret(f"New password for {args.username}", confirm=True)
-            info = desk.users.add_first_admin(
-                username=args.username, full_name=args.name, password=password
+            pin = read_secret(f"PIN for {args.username}", confirm=True) if args.pin else None
+            first = desk.users.add_first_admin(
+                username=args.username, full_name=args.name, password=password, pin=pin
+            )
+            info = first.info
+            print(
+                f"ADMINISTRATOR RECOVERY CODE: {first.recovery_code}\n"
+                "Write it down and keep it in the safe: it is shown only now. With it,\n"
+                "`cashdesk users recover-admin` unlocks the administrator (README)."
             )
         else:
             operator = sign_in(desk, args)
@@ -102,6 +121,24 @@ def _add(args: argparse.Namespace) -> int:
                 training=args.training,
             )
         print(f"added {_show(info)}")
+    return 0
+
+
+def _recover_admin(args: argparse.Namespace) -> int:
+    """Secrets (stdin, one per line, or prompts): the recovery code, then the new password."""
+    with opened_desk(args) as desk:
+        code = read_secret("Administrator recovery code")
+        password = read_secret(f"New password for {args.username}", confirm=True)
+        info, new_code = desk.users.recover_admin(code, args.username, password=password)
+    print(f"recovered {_show(info)}: unlocked, with the new password")
+    print(f"NEW RECOVERY CODE: {new_code}\n(the old one no longer works; keep this one safe)")
+    return 0
+
+
+def _renew_code(args: argparse.Namespace) -> int:
+    with opened_desk(args) as desk:
+        code = desk.users.renew_recovery_code(sign_in(desk, args))
+    print(f"NEW RECOVERY CODE: {code}\n(the old one no longer works; keep this one safe)")
     return 0
 
 

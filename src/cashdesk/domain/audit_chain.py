@@ -1,8 +1,10 @@
 """The audit trail's hash chain: pure functions, no database.
 
 Each entry holds the hash of the entry before it (``prev_hash``; the first holds ``GENESIS``)
-and its own ``entry_hash``: SHA-256 over the canonical JSON (sorted keys, no spaces, UTF-8)
-of its id, time, workstation, actor, approver, action, subject, details and ``prev_hash``.
+and its own ``entry_hash``: HMAC-SHA256, keyed with the audit key (kept outside the store:
+store/sealing.py), over the canonical JSON (sorted keys, no spaces, UTF-8) of its id, time,
+workstation, actor, approver, action, subject, details and ``prev_hash``. Without the key
+no one can rehash an edited entry; the chain's head is also anchored centrally at each sync.
 The chain runs by id, never by time: a clock set backwards changes an entry's ``at``, not its
 place. Changing any field, or deleting, inserting or reordering rows, breaks a link that
 ``verify_chain`` reports.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -65,8 +68,8 @@ def canonical_bytes(link: ChainLink) -> bytes:
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def compute_hash(link: ChainLink) -> str:
-    return hashlib.sha256(canonical_bytes(link)).hexdigest()
+def compute_hash(link: ChainLink, key: bytes) -> str:
+    return hmac.new(key, canonical_bytes(link), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +82,13 @@ class ChainReport:
     last_id: int
     broken_at: int | None = None
     problem: str = ""
+    # Heads anchored in the central ledger the chain was compared with (None: not compared).
+    anchored: int | None = None
 
 
-def verify_chain(links: Iterable[ChainLink], head: tuple[int, str] | None) -> ChainReport:
+def verify_chain(
+    links: Iterable[ChainLink], head: tuple[int, str] | None, key: bytes
+) -> ChainReport:
     """Walk the entries in id order; ``head`` is (last id, last hash) as recorded with the
     newest entry, or None when the store has never had one."""
     expected_prev = GENESIS
@@ -105,7 +112,7 @@ def verify_chain(links: Iterable[ChainLink], head: tuple[int, str] | None) -> Ch
         if link.prev_hash != expected_prev:
             problem = f"its link to entry {last_id} does not match (that entry was changed)"
             return ChainReport(False, count, last_id, link.id, f"entry {link.id}: {problem}")
-        if compute_hash(link) != link.entry_hash:
+        if not hmac.compare_digest(compute_hash(link, key), link.entry_hash):
             return ChainReport(
                 False, count, last_id, link.id, f"entry {link.id} was changed after it was written"
             )

@@ -105,6 +105,46 @@ def redact_pans_in(value: Any) -> Any:
     return value
 
 
+_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", re.ASCII
+)
+# A card number as people type it: whole, or as printed on the card, a group of four and
+# then groups of three to six, with one kind of separator (4-4-4-4, 4-6-5, 4-4-4-4-3). Other
+# digit groups side by side (a date, a receipt number, a phone number) are not joined.
+_TYPED_NUMBER = re.compile(
+    r"(?<![0-9])(?:[0-9]{13,}|[0-9]{4}(?P<sep>[ -])[0-9]{3,6}(?:(?P=sep)[0-9]{3,6})+)(?![0-9])",
+    re.ASCII,
+)
+
+
+def typed_card_number(text: str) -> str | None:
+    """The card number typed somewhere in ``text`` (13 to 19 digits passing the Luhn check,
+    written whole or in groups with spaces or dashes), or None. A longer run of digits is a
+    different kind of number (a MICR line, an account and a check number side by side) and is
+    not searched window by window, which would find false card numbers in it."""
+    if len(text) < min(PAN_LENGTHS):
+        return None
+    text = _UUID.sub(" ", text)  # a UUID's digit groups (…-5678-9012-3456-7890…) are no card
+    for match in _TYPED_NUMBER.finditer(text):
+        if _inside_hex_digest(text, match.start(), match.end()):
+            continue
+        digits = match.group().replace(" ", "").replace("-", "")
+        if len(digits) in PAN_LENGTHS and luhn.is_valid(digits):
+            return digits
+    return None
+
+
+def refuse_card_number(field: str, text: str) -> None:
+    """ValidationError (for the cashier) when ``text``, typed into ``field``, holds a card
+    number. The one guard every free-text value passes before it is written (the store's
+    before-flush listener, store/card_guard.py)."""
+    if typed_card_number(text) is not None:
+        raise ValidationError(
+            f"The {field} looks like a card number. Never type a card number into cashdesk "
+            "(only a card's last four digits, in the card tender); nothing was saved."
+        )
+
+
 def refuse_card_numbers(final: FinalReceipt) -> None:
     """Refuse a receipt whose free text (payer, line descriptions and references) holds
     something that looks like a card number: it would be stored, printed and sent on."""

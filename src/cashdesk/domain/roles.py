@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cashdesk.errors import PermissionDenied
@@ -59,6 +60,8 @@ class Permission(enum.StrEnum):
     # Housing assistance applications are personal data: program staff, leads, administrators.
     HOUSING_PROGRAM = "housing_program"
     EXPORT_HOUSING = "export_housing"  # applications leave cashdesk only by an administrator
+    # Find accounts, citations and licenses: names, addresses and balances (any signed-in user).
+    LOOK_UP_RECORDS = "look_up_records"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -71,10 +74,12 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.IMPORT_PAYMENTS,
             Permission.COUNT_DRAWER,
             Permission.REQUEST_VOID,
+            Permission.LOOK_UP_RECORDS,
         }
     ),
     Role.LEAD: frozenset(
         {
+            Permission.LOOK_UP_RECORDS,
             Permission.TAKE_PAYMENT,
             Permission.OPEN_DRAWER,
             Permission.REPRINT_RECEIPT,
@@ -111,6 +116,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
         {
             Permission.MANAGE_USERS,
             Permission.MANAGE_SYNC,
+            Permission.LOOK_UP_RECORDS,
             Permission.UNLOCK_USER,
             Permission.VIEW_ALL_RECEIPTS,
             Permission.VIEW_ALL_DRAWERS,
@@ -131,6 +137,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.EXPORT_AUDIT,
             Permission.LICENSE_REGISTER,
             Permission.RUN_REPORTS,
+            Permission.LOOK_UP_RECORDS,
         }
     ),
     # Program staff take and review housing applications; they handle no cash.
@@ -140,7 +147,12 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
 # What a user flagged for training may still do: everything else has a real effect (a drawer
 # session on the ledger, a void, an approval) and is refused whatever the role grants.
 TRAINING_PERMISSIONS = frozenset(
-    {Permission.TAKE_PAYMENT, Permission.REPRINT_RECEIPT, Permission.VIEW_ALL_RECEIPTS}
+    {
+        Permission.TAKE_PAYMENT,
+        Permission.REPRINT_RECEIPT,
+        Permission.VIEW_ALL_RECEIPTS,
+        Permission.LOOK_UP_RECORDS,
+    }
 )
 
 _WHAT = {
@@ -173,6 +185,7 @@ _WHAT = {
     Permission.PETTY_CASH: "keep the petty cash fund (a lead cashier must)",
     Permission.HOUSING_PROGRAM: "see housing assistance applications (program staff must)",
     Permission.EXPORT_HOUSING: "export housing applications (a finance administrator must)",
+    Permission.LOOK_UP_RECORDS: "look up accounts, citations and licenses",
 }
 
 
@@ -181,26 +194,113 @@ def may(role: Role, permission: Permission) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Operator:
-    """The person signed in at the workstation."""
+class UserState:
+    """A user's row as it is now: what a permission check goes by."""
 
-    user_id: int
-    username: str
-    full_name: str
+    active: bool
     role: Role
-    training: bool = False
+    training: bool
+    full_name: str
+
+
+# Reads the user's row now (None: there is no such user). Given by the services
+# (services.auth.AuthService.reader); the domain does no I/O itself.
+UserReader = Callable[[int], "UserState | None"]
+
+
+class Operator:
+    """A handle on the person signed in at the workstation, not a credential.
+
+    ``user_id`` and ``username`` say who it is; ``role``, ``training`` and ``full_name`` are
+    read from the user's row at each use (``reader``), so a lead disabled after signing in
+    may no longer void, a user put into training after signing in posts training receipts,
+    and an Operator built by hand with ``role=ADMIN`` has only the role its user has. An
+    Operator without a reader (not made by signing in) is refused every permission.
+    """
+
+    __slots__ = ("_reader", "_role", "_training", "full_name", "user_id", "username")
+
+    def __init__(
+        self,
+        user_id: int,
+        username: str,
+        full_name: str,
+        role: Role,
+        training: bool = False,
+        *,
+        reader: UserReader | None = None,
+    ) -> None:
+        self.user_id = user_id
+        self.username = username
+        self.full_name = full_name
+        self._role = role  # as signed in: shown when no reader is given
+        self._training = training
+        self._reader = reader
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Operator):
+            return NotImplemented
+        return (self.user_id, self.username) == (other.user_id, other.username)
+
+    def __hash__(self) -> int:
+        return hash((self.user_id, self.username))
+
+    def __repr__(self) -> str:
+        return f"Operator(user_id={self.user_id}, username={self.username!r})"
+
+    def state(self) -> UserState | None:
+        """The user's row now; None when there is none or this handle has no reader."""
+        if self._reader is None:
+            return None
+        return self._reader(self.user_id)
+
+    @property
+    def role(self) -> Role:
+        state = self.state()
+        return state.role if state is not None else self._role
+
+    @property
+    def training(self) -> bool:
+        state = self.state()
+        return state.training if state is not None else self._training
 
     def may(self, permission: Permission) -> bool:
-        if self.training and permission not in TRAINING_PERMISSIONS:
+        state = self.state()
+        if state is None or not state.active:
             return False
-        return may(self.role, permission)
+        if state.training and permission not in TRAINING_PERMISSIONS:
+            return False
+        return may(state.role, permission)
 
     def require(self, permission: Permission) -> None:
-        if self.training and permission not in TRAINING_PERMISSIONS:
+        state = self.state()
+        if state is None:
             raise PermissionDenied(
-                f"{self.full_name} is in training and may not {_WHAT[permission]}."
+                f"{self.username} is not signed in here and may not {_WHAT[permission]}."
             )
-        if not may(self.role, permission):
+        if not state.active:
             raise PermissionDenied(
-                f"{self.full_name} ({self.role.label}) may not {_WHAT[permission]}."
+                f"{state.full_name}'s account is no longer active; they may not "
+                f"{_WHAT[permission]}."
             )
+        if state.training and permission not in TRAINING_PERMISSIONS:
+            raise PermissionDenied(
+                f"{state.full_name} is in training and may not {_WHAT[permission]}."
+            )
+        if not may(state.role, permission):
+            raise PermissionDenied(
+                f"{state.full_name} ({state.role.label}) may not {_WHAT[permission]}."
+            )
+
+
+def refusal(operator: Operator, *permissions: Permission) -> str:
+    """Why ``operator`` may not do what needs any one of ``permissions``: "" when they may.
+    Screens use it to leave out or disable what a role may not do (the services still
+    refuse it), with this as the reason."""
+    if any(operator.may(p) for p in permissions):
+        return ""
+    try:
+        operator.require(permissions[0])
+    except PermissionDenied as err:
+        return str(err)
+    return ""

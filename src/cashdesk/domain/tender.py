@@ -123,18 +123,23 @@ def remaining_due(due: Money, tenders: list[Tender] | tuple[Tender, ...]) -> Mon
 
 def check_tender_fits(due: Money, tenders: list[Tender] | tuple[Tender, ...], new: Tender) -> None:
     """Refuse a tender as it is added (so the cashier hears about it at once)."""
-    if not new.amount.is_positive:
-        raise ValidationError(f"{new.kind.label} amount must be more than zero.")
-    left = remaining_due(due, tenders)
-    if new.kind is TenderKind.CASH:
+    check_amount_fits(new.kind, new.amount, remaining_due(due, tenders))
+
+
+def check_amount_fits(kind: TenderKind, amount: Money, left: Money) -> None:
+    """Refuse an amount of tender ``kind`` against ``left`` still due (the tender screens ask
+    this as the amount is typed, before the rest of the tender is keyed)."""
+    if not amount.is_positive:
+        raise ValidationError(f"{kind.label} amount must be more than zero.")
+    if kind is TenderKind.CASH:
         return
-    if new.amount > left:
-        if new.kind is TenderKind.CARD:
+    if amount > left:
+        if kind is TenderKind.CARD:
             raise ValidationError(
                 f"A card is charged for an exact amount: at most {left} is still due."
             )
         raise ValidationError(
-            f"A {new.kind.label.lower()} may not exceed the amount due ({left}); no cash back."
+            f"A {kind.label.lower()} may not exceed the amount due ({left}); no cash back."
         )
 
 

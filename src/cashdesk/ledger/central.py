@@ -28,8 +28,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from psycopg import sql
 from sqlalchemy import create_engine, pool
+from sqlalchemy.exc import OperationalError
 
-from cashdesk.ledger.connection import connect, sqlalchemy_url
+from cashdesk.ledger.connection import (
+    CONNECT_TIMEOUT_S,
+    connect,
+    sqlalchemy_url,
+    unreachable,
+)
 from cashdesk.store.reference import _city_record_rows
 
 MIGRATIONS = Path(__file__).with_name("central_migrations")
@@ -52,6 +58,7 @@ LEDGER_TABLES = (
     "petty_cash_checks_received",
     "petty_cash_counts",
     "housing_application_events",
+    "audit_chain_heads",
 )
 REFERENCE_TABLES = (
     "utility_accounts",
@@ -80,9 +87,17 @@ def head_revision() -> str:
 
 def upgrade_schema(url: str, revision: str = "head") -> tuple[str | None, str | None]:
     """Run the central migrations; returns the revision before and after."""
-    engine = create_engine(sqlalchemy_url(url), poolclass=pool.NullPool)
+    engine = create_engine(
+        sqlalchemy_url(url),
+        poolclass=pool.NullPool,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+    )
     try:
-        with engine.connect() as conn:
+        try:
+            first = engine.connect()
+        except OperationalError as err:
+            raise unreachable(url, err.orig or err) from err
+        with first as conn:
             before = MigrationContext.configure(
                 conn, opts={"version_table": VERSION_TABLE}
             ).get_current_revision()
@@ -125,8 +140,16 @@ def setup_roles(conn: psycopg.Connection[Any]) -> list[str]:
         cur.execute(sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC, {}").format(ws))
         cur.execute(sql.SQL("GRANT INSERT ON {} TO {}").format(ledger, ws))
         cur.execute(sql.SQL("GRANT SELECT (uuid) ON ledger_events TO {}").format(ws))
+        # ON CONFLICT (workstation, last_id) needs to read its target columns; the heads
+        # themselves are read through anchored_heads(), its own workstation's only.
+        cur.execute(
+            sql.SQL("GRANT SELECT (workstation, last_id) ON audit_chain_heads TO {}").format(ws)
+        )
         cur.execute(sql.SQL("GRANT SELECT ON {} TO {}").format(reference, ws))
         cur.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(auditor))
+        cur.execute(
+            sql.SQL("GRANT EXECUTE ON FUNCTION anchored_heads(text) TO {}, {}").format(ws, auditor)
+        )
     report.append(
         f"{WORKSTATION_ROLE}: INSERT on {len(LEDGER_TABLES)} ledger tables, SELECT on "
         f"{len(REFERENCE_TABLES)} reference tables; no UPDATE or DELETE"
@@ -134,21 +157,44 @@ def setup_roles(conn: psycopg.Connection[Any]) -> list[str]:
     return report
 
 
-def ensure_login(conn: psycopg.Connection[Any], name: str, password: str | None) -> str:
-    """A login role for one workstation, member of the workstation group."""
+def scram_verifier(conn: psycopg.Connection[Any], name: str, password: str) -> str:
+    """The SCRAM-SHA-256 verifier of ``password`` for role ``name``, computed here by libpq
+    (PQencryptPasswordConn): the server stores it as given, and the clear password never
+    travels nor appears in a statement a server log could keep (log_statement=ddl)."""
+    verifier = conn.pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256")
+    return verifier.decode("ascii")
+
+
+def ensure_login(
+    conn: psycopg.Connection[Any], name: str, password: str | None, *, workstation: str
+) -> str:
+    """A login role for one workstation, member of the workstation group, bound to
+    ``workstation``: the central ledger refuses rows it inserts for any other."""
     login = sql.Identifier(name)
+    workstation = workstation.strip().upper()
+    if not workstation:
+        raise ValueError("a workstation login needs its workstation id")
     with conn.transaction(), conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
         exists = cur.fetchone() is not None
         verb = "ALTER" if exists else "CREATE"
         if password:
+            verifier = scram_verifier(conn, name, password)
             cur.execute(
-                sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(login, sql.Literal(password))
+                sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(login, sql.Literal(verifier))
             )
         else:
             cur.execute(sql.SQL(verb + " ROLE {} LOGIN").format(login))
         cur.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(WORKSTATION_ROLE), login))
-    return f"login {name} {'updated' if exists else 'created'} (member of {WORKSTATION_ROLE})"
+        cur.execute(
+            "INSERT INTO workstation_logins (login, workstation) VALUES (%s, %s) "
+            "ON CONFLICT (login) DO UPDATE SET workstation = excluded.workstation",
+            (name, workstation),
+        )
+    return (
+        f"login {name} {'updated' if exists else 'created'} (member of {WORKSTATION_ROLE}, "
+        f"writes for {workstation} only)"
+    )
 
 
 def load_reference(conn: psycopg.Connection[Any], city: Path) -> list[str]:
@@ -182,8 +228,15 @@ def load_reference(conn: psycopg.Connection[Any], city: Path) -> list[str]:
 
 
 def init_central(
-    url: str, city: Path, *, login: str | None = None, password: str | None = None
+    url: str,
+    city: Path,
+    *,
+    login: str | None = None,
+    password: str | None = None,
+    workstation: str | None = None,
 ) -> list[str]:
+    if login and not workstation:
+        raise ValueError("a workstation login needs its workstation id (--workstation)")
     before, after = upgrade_schema(url)
     report = [
         f"schema at {after}" if before == after else f"schema upgraded from {before} to {after}"
@@ -192,7 +245,7 @@ def init_central(
         report += load_reference(conn, city)
         report += setup_roles(conn)
         if login:
-            report.append(ensure_login(conn, login, password))
+            report.append(ensure_login(conn, login, password, workstation=workstation or ""))
     return report
 
 

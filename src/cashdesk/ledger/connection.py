@@ -79,6 +79,12 @@ def connect(
             **extra,  # type: ignore[arg-type]
         )
     except psycopg.Error as err:
-        raise SyncError(
-            f"The central ledger ({describe(url)}) cannot be reached: {err}".strip()
-        ) from err
+        raise unreachable(url, err) from err
+
+
+def unreachable(url: str, err: BaseException) -> SyncError:
+    """One sentence for the person at the terminal (libpq's text runs over several lines and
+    hints; the first line names the cause)."""
+    cause = next((line.strip() for line in str(err).splitlines() if line.strip()), "")
+    cause = cause.removeprefix("connection failed: ").rstrip(".")
+    return SyncError(f"The central ledger ({describe(url)}) cannot be reached: {cause}.")

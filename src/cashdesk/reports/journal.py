@@ -9,9 +9,9 @@ flagged "!" rather than "*".
 
 from __future__ import annotations
 
-import csv
 import io
 
+from cashdesk.outputs import csv_writer
 from cashdesk.reports.data import JournalExport
 
 CSV_HEADER = ("date", "journal_id", "account", "debit", "credit", "description", "kind")
@@ -26,7 +26,7 @@ ROOTS = {
 
 def journal_csv(export: JournalExport) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for entry in export.entries:
         for line in entry.lines:

@@ -8,7 +8,6 @@ voided is listed with status "voided" and left out of the totals.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from cashdesk.domain.calendar import long_date
 from cashdesk.domain.money import Money, total
+from cashdesk.outputs import csv_writer
 from cashdesk.reports.pdf import build_bytes, esc, signature_block, styles
 
 
@@ -70,7 +70,7 @@ CSV_HEADER = (
 
 def register_csv(entries: Sequence[RegisterEntry]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for e in entries:
         writer.writerow(

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from cashdesk.domain.inputs import require_reason
 from cashdesk.domain.privacy import redact_pans
 from cashdesk.domain.roles import Operator, Permission
-from cashdesk.errors import AuthenticationError, PermissionDenied, StateError
+from cashdesk.errors import AuthenticationError, PermissionDenied, StateError, ValidationError
 from cashdesk.services.auth import AuthService, operator_of
 from cashdesk.services.context import ServiceContext
 from cashdesk.store.engine import transaction
@@ -53,6 +53,14 @@ class OverrideAction(enum.StrEnum):
             OverrideAction.REOPEN_DRAWER: "reopen a closed drawer",
             OverrideAction.PETTY_CASH_VOUCHER: "pay a petty cash voucher over $25.00",
         }[self]
+
+
+# An approval of these names the record it is for (a receipt number, a drawer session): one
+# given "for whatever comes next" could be spent on another record than the one the
+# supervisor looked at (issue 16, finding 10).
+NEEDS_SUBJECT = frozenset(
+    {OverrideAction.VOID, OverrideAction.OVER_SHORT_SIGNOFF, OverrideAction.REOPEN_DRAWER}
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -103,6 +111,8 @@ def use_approval(
         raise PermissionDenied(f"That approval was given to {OverrideAction(row.action).label}.")
     if row.requester_id != requester.user_id:
         raise PermissionDenied("That approval was given to another cashier's request.")
+    if OverrideAction(row.action) in NEEDS_SUBJECT and not row.subject:
+        raise PermissionDenied("That approval names no record; ask the supervisor again.")
     if row.subject and row.subject != subject:
         raise PermissionDenied(f"That approval was given for {row.subject}, not {subject}.")
     if row.workstation_id != ctx.workstation_id:
@@ -140,6 +150,8 @@ class ApprovalService:
         action = OverrideAction(action)
         reason = normalise_reason(reason)
         subject = subject.strip().upper()[:64]
+        if action in NEEDS_SUBJECT and not subject:
+            raise ValidationError(f"Name the record the supervisor approves ({action.label}).")
         supervisor_username = supervisor_username.strip().lower()
         now = self.ctx.now()
         refused: AuthenticationError | PermissionDenied
@@ -164,7 +176,7 @@ class ApprovalService:
                     failed_action="override_refused",
                 )
                 if isinstance(result, User):
-                    supervisor = operator_of(result)
+                    supervisor = operator_of(result, self.auth.reader)
                     if not supervisor.may(Permission.APPROVE_OVERRIDE) or (
                         result.training and not requester.training
                     ):

@@ -7,11 +7,10 @@ CSV; an export is itself audited. Browsing writes nothing.
 
 from __future__ import annotations
 
-import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +24,11 @@ from cashdesk.config import Config
 from cashdesk.domain.audit_chain import ChainLink, ChainReport, verify_chain
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import ValidationError
+from cashdesk.outputs import OutputRefused, atomic_output, csv_writer
 from cashdesk.services.context import ServiceContext
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import AuditEntry, User
+from cashdesk.store.sealing import audit_key, unsealed_rows
 from cashdesk.store.security_models import AuditChainHead
 
 MAX_PAGE = 1000
@@ -67,20 +68,33 @@ class AuditExport:
     sha256: str
 
 
-def _cell(value: str) -> str:
-    # A spreadsheet would run a cell starting with these as a formula (CSV injection); a
-    # leading apostrophe keeps it text. Payer names and reasons are typed by people.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _masked_url(url: str) -> str:
+    """``url`` with its password masked, in the user part or as a ``password=`` (or any
+    secret-named) parameter; the same redaction as the support bundle's."""
+    from cashdesk.diagnostics import redact_secrets
+
     if not url:
         return url
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return urlunsplit(parts._replace(netloc=netloc))
+    if parts.password is not None:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        url = urlunsplit(parts._replace(netloc=netloc))
+    return redact_secrets(url)
+
+
+def _shown_details(action: str, details: dict[str, Any]) -> dict[str, Any]:
+    """An entry's details as `audit list` and the CSV show them: a ledger password recorded
+    in clear by an older version (config_recorded/changed) is masked on the way out."""
+    if action not in CONFIG_ACTIONS:
+        return details
+    shown: dict[str, Any] = json.loads(_redact_json(json.dumps(details, ensure_ascii=False)))
+    return shown
+
+
+def _redact_json(text: str) -> str:
+    from cashdesk.diagnostics import redact_secrets
+
+    return redact_secrets(text)
 
 
 def config_snapshot(config: Config) -> dict[str, Any]:
@@ -149,39 +163,84 @@ class AuditService:
                 query = query.where(AuditEntry.id < before_id)
             return [self._record(*row) for row in s.execute(query.limit(limit))]
 
-    def verify(self, operator: Operator) -> ChainReport:
-        """Walk the whole chain; the report names the first broken link."""
+    def verify(self, operator: Operator, *, ledger_url: str | None = None) -> ChainReport:
+        """Walk the whole chain; the report names the first broken link. With a central
+        ledger (``ledger_url``, default the config's), the chain is also compared with every
+        head anchored there (ledger/anchor.py); unreachable, the local check stands alone and
+        ``ChainReport.anchored`` stays None."""
         operator.require(Permission.VIEW_AUDIT)
         with self.ctx.sessions() as s:
-            return verify_store(s)
+            report = verify_store(s)
+        url = self.ctx.config.ledger_url if ledger_url is None else ledger_url
+        if not url:
+            return report
+        import psycopg
+
+        from cashdesk.ledger.anchor import anchored_heads
+        from cashdesk.ledger.connection import connect
+
+        try:
+            with connect(url) as conn:
+                anchors = anchored_heads(conn, self.ctx.workstation_id)
+        except psycopg.Error:
+            return report
+        return self.compare_with_anchors(report, anchors)
+
+    def compare_with_anchors(
+        self, report: ChainReport, anchors: list[tuple[int, str]]
+    ) -> ChainReport:
+        """``report`` of the local chain, made to fail if it no longer holds the history
+        anchored centrally (``anchors``: (last id, hash) of each head a sync sent)."""
+        from cashdesk.ledger.anchor import rewritten
+
+        with self.ctx.sessions() as s:
+
+            def local_hash(entry_id: int) -> str | None:
+                return s.scalar(select(AuditEntry.entry_hash).where(AuditEntry.id == entry_id))
+
+            found = rewritten(anchors, local_hash)
+        if found is None:
+            return dataclasses.replace(report, anchored=len(anchors))
+        first, problem = found
+        return ChainReport(
+            False, report.entries, report.last_id, first, problem, anchored=len(anchors)
+        )
 
     # -- export -------------------------------------------------------------------------
     def export_csv(
-        self, operator: Operator, path: Path, *, start: dt.date, end: dt.date
+        self,
+        operator: Operator,
+        path: Path,
+        *,
+        start: dt.date,
+        end: dt.date,
+        force: bool = False,
     ) -> AuditExport:
         """Write the entries of ``start``..``end`` (local dates, inclusive) to a CSV file,
-        created readable by this user only; the export itself is audited."""
+        through ``outputs.atomic_output`` (never over the store; an existing file only with
+        ``force``; readable by this user only); the export itself is audited."""
         operator.require(Permission.EXPORT_AUDIT)
         if end < start:
             raise ValidationError("The export period ends before it starts.")
-        path = Path(path)
+        path = Path(path).expanduser()
         if not path.parent.is_dir():
             raise ValidationError(f"The folder {path.parent} does not exist.")
         rows = 0
         digest = hashlib.sha256()
         try:
-            with transaction(self.ctx.sessions) as s:
+            with (
+                transaction(self.ctx.sessions) as s,
+                atomic_output(path, force=force) as tmp,
+            ):
                 query = self._query(s, start=start, end=end).order_by(AuditEntry.id)
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
-                with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
-                    writer = csv.writer(out)
+                with tmp.open("w", newline="", encoding="utf-8") as out:
+                    writer = csv_writer(out)
                     writer.writerow(CSV_COLUMNS)
                     for entry, actor, approver in s.execute(query.execution_options(yield_per=500)):
                         row = self._csv_row(entry, actor, approver)
                         writer.writerow(row)
                         rows += 1
-                digest.update(path.read_bytes())
+                digest.update(tmp.read_bytes())
                 self.ctx.audit(
                     s,
                     action="audit_exported",
@@ -192,12 +251,10 @@ class AuditService:
                     rows=rows,
                     sha256=digest.hexdigest(),
                 )
-        except OSError as err:
-            path.unlink(missing_ok=True)
-            raise ValidationError(f"The export could not be written: {err.strerror}") from None
-        except BaseException:
-            path.unlink(missing_ok=True)
+        except OutputRefused:
             raise
+        except OSError as err:
+            raise ValidationError(f"The export could not be written: {err.strerror}") from None
         return AuditExport(path=path, rows=rows, sha256=digest.hexdigest())
 
     # -- configuration ------------------------------------------------------------------
@@ -216,7 +273,8 @@ class AuditService:
                 .order_by(AuditEntry.id.desc())
                 .limit(1)
             )
-            before = (last or {}).get("settings")
+            # Compared (and any change recorded) with an older entry's ledger password masked.
+            before = _shown_details("config_recorded", last or {}).get("settings")
             if before == snapshot:
                 return False
             if before is None:
@@ -267,22 +325,26 @@ class AuditService:
             approver=approver or "",
             action=entry.action,
             subject=entry.subject,
-            details=dict(entry.details or {}),
+            details=_shown_details(entry.action, dict(entry.details or {})),
             entry_hash=entry.entry_hash,
         )
 
     def _csv_row(self, entry: AuditEntry, actor: str | None, approver: str | None) -> list[str]:
-        details = json.dumps(entry.details or {}, sort_keys=True, ensure_ascii=False)
+        details = json.dumps(
+            _shown_details(entry.action, dict(entry.details or {})),
+            sort_keys=True,
+            ensure_ascii=False,
+        )
         return [
             str(entry.id),
             entry.at.isoformat(),
             self.ctx.local_time(entry.at).isoformat(),
-            _cell(entry.workstation_id),
-            _cell(actor or ""),
-            _cell(approver or ""),
-            _cell(entry.action),
-            _cell(entry.subject),
-            _cell(details),
+            entry.workstation_id,
+            actor or "",
+            approver or "",
+            entry.action,
+            entry.subject,
+            details,
             entry.prev_hash,
             entry.entry_hash,
         ]
@@ -342,7 +404,20 @@ def verify_store(s: Session) -> ChainReport:
                 return
             yield link
 
-    report = verify_chain(readable(), head)
+    report = verify_chain(readable(), head, audit_key())
+    if report.ok:
+        # Entries name users by id: swapping two users' rows would re-attribute what they
+        # did (a lead's approvals to a cashier). Each user row is sealed with its id.
+        swapped = unsealed_rows(s, tables=("users",))
+        if swapped:
+            return ChainReport(
+                False,
+                report.entries,
+                report.last_id,
+                None,
+                "user rows were changed, so entries would name the wrong people: "
+                + ", ".join(swapped),
+            )
     if unreadable and (report.ok or (report.broken_at or 0) >= unreadable[0]):
         bad = unreadable[0]
         return ChainReport(

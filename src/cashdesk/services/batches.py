@@ -52,6 +52,7 @@ from cashdesk.domain.money import Money, total
 from cashdesk.domain.receipt import ReceiptDraft
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import CashdeskError, StateError, ValidationError
+from cashdesk.outputs import atomic_output, csv_writer
 from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.drawers import DrawerService
@@ -253,13 +254,14 @@ def read_batch_file(
 
 def write_exceptions(path: Path, exceptions: Sequence[BatchException]) -> None:
     """The exceptions file (UTF-8 with a byte-order mark, so a spreadsheet reads accents)."""
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", newline="", encoding="utf-8-sig") as f:
-        out = csv.writer(f)
+    with (
+        atomic_output(path, force=True) as tmp,
+        tmp.open("w", newline="", encoding="utf-8-sig") as f,
+    ):
+        out = csv_writer(f)
         out.writerow(["row", "reference", "reason", "payer", "kind", "amount"])
         for e in exceptions:
             out.writerow([e.row_no, e.reference, e.reason, e.payer, e.kind, e.amount])
-    tmp.replace(path)
 
 
 class BatchService:

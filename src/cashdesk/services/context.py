@@ -16,6 +16,7 @@ from cashdesk.domain.audit_chain import GENESIS, ChainLink, compute_hash, plain_
 from cashdesk.domain.privacy import redact_pans, redact_pans_in
 from cashdesk.events import EventBus
 from cashdesk.store.models import AuditEntry, OutboxRow
+from cashdesk.store.sealing import audit_key
 from cashdesk.store.security_models import AuditChainHead
 
 _CHAIN_KEY = "cashdesk.audit_chain"
@@ -82,7 +83,7 @@ class ServiceContext:
             details=clean,
             prev_hash=head.last_hash,
         )
-        entry_hash = compute_hash(link)
+        entry_hash = compute_hash(link, audit_key())
         entry = AuditEntry(
             id=link.id,
             at=moment,

@@ -31,6 +31,7 @@ from cashdesk.devices.base import (
     CashDrawer,
     CheckReader,
     CustomerDisplay,
+    Devices,
     DeviceStatus,
     ReceiptPrinter,
 )
@@ -92,20 +93,7 @@ class DeviceService:
 
     # -- status -------------------------------------------------------------------------
     def statuses(self) -> list[DeviceInfo]:
-        d = self.ctx.devices
-        each: list[tuple[str, ReceiptPrinter | CashDrawer | CheckReader | CustomerDisplay]] = [
-            ("printer", d.printer),
-            ("drawer", d.drawer),
-            ("check_reader", d.check_reader),
-            ("display", d.display),
-        ]
-        out = []
-        for role, device in each:
-            try:
-                status = device.status()
-            except DeviceError as err:  # a status read must never take the status bar down
-                status = DeviceStatus(device.name, False, str(err))
-            out.append(DeviceInfo(role, status.name, status.ok, status.message))
+        out = statuses_of(self.ctx.devices)
         self.ctx.events.emit(events.DEVICE_STATUS, statuses=out)
         return out
 
@@ -303,3 +291,21 @@ def endorse_checks(
             log.warning("endorsement of receipt %s failed: %s", endorsement.receipt_number, err)
             notices.append(f"{endorsement.instrument} was not endorsed ({err}): stamp it.")
     return notices
+
+
+def statuses_of(d: Devices) -> list[DeviceInfo]:
+    """Each device's status (no store needed: ``cashdesk devices list`` asks this alone)."""
+    each: list[tuple[str, ReceiptPrinter | CashDrawer | CheckReader | CustomerDisplay]] = [
+        ("printer", d.printer),
+        ("drawer", d.drawer),
+        ("check_reader", d.check_reader),
+        ("display", d.display),
+    ]
+    out = []
+    for role, device in each:
+        try:
+            status = device.status()
+        except DeviceError as err:  # a status read must never take the status bar down
+            status = DeviceStatus(device.name, False, str(err))
+        out.append(DeviceInfo(role, status.name, status.ok, status.message))
+    return out

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from cashdesk.domain import citation as cit
 from cashdesk.domain import utility as util
 from cashdesk.domain.money import Money
+from cashdesk.domain.roles import Operator, Permission
 from cashdesk.domain.search_text import query_tokens
 from cashdesk.errors import NotFound, ValidationError
 from cashdesk.services.context import ServiceContext
@@ -80,6 +81,10 @@ class LookupResult:
     subtitle: str
     status: str
     amount_due: Money | None  # utility: open balance; citation: due today; licenses: None
+    # Who the record is for and where (the payment page's customer panel, and "Received
+    # from"); a citation names a plate, not a person: both empty.
+    party: str = ""
+    address: str = ""
 
 
 def match_expression(tokens: Sequence[str]) -> str:
@@ -93,13 +98,16 @@ class LookupService:
 
     def search(
         self,
+        operator: Operator,
         query: str,
         *,
         kinds: Collection[RecordKind] | None = None,
         limit: int = 20,
         on: dt.date | None = None,
     ) -> list[LookupResult]:
-        """Records matching what was typed (or scanned), best first; at most ``limit``."""
+        """Records matching what was typed (or scanned), best first; at most ``limit``.
+        Names, addresses and balances: for a signed-in user only."""
+        operator.require(Permission.LOOK_UP_RECORDS)
         limit = max(1, min(limit, MAX_RESULTS))
         on = on or self.ctx.business_date()
         stub = parse_bill_stub(query)
@@ -179,6 +187,8 @@ class LookupService:
                         subtitle=f"{b.license_no} · {b.owner} · {b.address}",
                         status=f"class {b.license_class}, expires {b.expires:%m/%d/%Y}",
                         amount_due=None,
+                        party=b.business_name,
+                        address=b.address,
                     ),
                 )
                 for b, r in s.execute(select(BusinessLicenseRow, rowid).where(rowid.in_(ids)))
@@ -194,6 +204,8 @@ class LookupService:
                     subtitle=f"{a.license_no} · tag {a.tag_no} · {a.address}",
                     status=f"expires {a.expires:%m/%d/%Y}",
                     amount_due=None,
+                    party=a.owner,
+                    address=a.address,
                 ),
             )
             for a, r in s.execute(
@@ -244,6 +256,8 @@ class LookupService:
                         subtitle=f"Account {a.account_no} · {a.service_address}",
                         status=status,
                         amount_due=Money(cents=open_cents),
+                        party=a.name,
+                        address=a.service_address,
                     ),
                 )
             )

@@ -29,9 +29,10 @@ from sqlalchemy.orm import Session
 from cashdesk.domain.money import Money
 from cashdesk.domain.receipt import ReceiptDraft, draft_from_json, draft_to_json
 from cashdesk.domain.roles import Operator
-from cashdesk.errors import AuthenticationError, StateError
+from cashdesk.errors import AuthenticationError, StateError, ValidationError
 from cashdesk.services.auth import AuthService, operator_of
 from cashdesk.services.context import ServiceContext
+from cashdesk.store.card_guard import check_object
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import User
 from cashdesk.store.security_models import ParkedSale
@@ -248,7 +249,7 @@ class TerminalSession:
                 s, username, password, kind="password", failed_action="sign_in_failed"
             )
             if isinstance(result, User):
-                operator = operator_of(result)
+                operator = operator_of(result, self.auth.reader)
                 parked_for = None
                 # The previous cashier's sale was saved at lock time; saved again here in
                 # case it changed since.
@@ -295,6 +296,21 @@ class TerminalSession:
         payload = draft_to_json(draft)
         if existing is not None and existing.draft == payload:
             return True
+        try:
+            # The store's card-number guard, asked before the row is added: a payer typed
+            # as a card number keeps the sale in memory only, and the lock still happens.
+            check_object(ParkedSale(workstation_id=self.ctx.workstation_id, draft=payload))
+        except ValidationError:
+            if existing is not None:
+                s.delete(existing)
+            self.ctx.audit(
+                s,
+                action="sale_not_parked",
+                actor_id=operator.user_id,
+                subject=operator.username,
+                reason="card_number",
+            )
+            return False
         if existing is None:
             existing = ParkedSale(workstation_id=self.ctx.workstation_id, user_id=operator.user_id)
             s.add(existing)

@@ -36,6 +36,7 @@ from cashdesk.services.context import ServiceContext
 from cashdesk.store.engine import transaction
 from cashdesk.store.ledger_models import SyncExceptionRow, SyncStateRow
 from cashdesk.store.models import OutboxRow, User
+from cashdesk.store.security_models import AuditChainHead
 
 if TYPE_CHECKING:
     import psycopg
@@ -84,6 +85,8 @@ class SyncReport:
     refused: list[str] = field(default_factory=list)  # "receipt W01-000007: reason"
     pulled: list[str] = field(default_factory=list)
     error: str | None = None
+    # The local audit trail no longer holds what was anchored centrally (or does not verify).
+    audit_problem: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -97,6 +100,8 @@ class SyncReport:
             out.append(f"{self.already_there} rows were already in the central ledger")
         out += [f"refused: {r}" for r in self.refused]
         out += [f"reference {line}" for line in self.pulled]
+        if self.audit_problem:
+            out.append(f"AUDIT TRAIL: {self.audit_problem}")
         if self.error:
             out.append(f"stopped: {self.error}")
         return out
@@ -185,6 +190,7 @@ class SyncService:
             try:
                 with connect(target) as conn:
                     self._push(conn, report)
+                    self._anchor(conn, report)
                     self._compact()
                     if pull:
                         outcome = pull_reference(
@@ -196,10 +202,30 @@ class SyncService:
                         report.pulled = outcome.lines()
             except (SyncError, psycopg.Error) as err:
                 report.error = str(err).strip() or type(err).__name__
-                log.warning("sync stopped: %s", report.error)
+                log.info("sync stopped: %s", report.error)  # offline is normal; the status shows it
             self._record_attempt(report.error)
         self._emit_state()
         return report
+
+    def _anchor(self, conn: psycopg.Connection[Any], report: SyncReport) -> None:
+        """Compare the local audit chain with the heads anchored centrally, then anchor its
+        head (ledger/anchor.py). A chain that does not verify, or no longer holds anchored
+        history, is reported and not anchored (the central ledger keeps the last good head)."""
+        from cashdesk.ledger.anchor import anchor_head, anchored_heads
+        from cashdesk.services.audit import AuditService, verify_store
+
+        ws = self.ctx.workstation_id
+        with self.ctx.sessions() as s:
+            chain = verify_store(s)
+            head = s.get(AuditChainHead, 1)
+            top = (head.last_id, head.last_hash) if head is not None else None
+        chain = AuditService(self.ctx).compare_with_anchors(chain, anchored_heads(conn, ws))
+        if not chain.ok:
+            report.audit_problem = chain.problem
+            log.error("audit trail: %s", chain.problem)
+            return
+        if top is not None and top[0] > 0:
+            anchor_head(conn, ws, *top)
 
     def _push(self, conn: psycopg.Connection[Any], report: SyncReport) -> None:
         from cashdesk.ledger.push import push_batch
@@ -401,7 +427,12 @@ class SyncService:
 
     def unsent_warning(self) -> str | None:
         """A warning for signing out, closing the day or resetting this workstation while
-        records have not reached the central ledger; None when everything is there."""
+        records have not reached the central ledger; None when everything is there, and on
+        a workstation with no central ledger configured (a demo, a counter working alone:
+        its records have nowhere to go, and a warning at every sign-out would only teach
+        people to ignore it)."""
+        if not self.url:
+            return None
         status = self.status()
         if not status.waiting and not status.exceptions:
             return None

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import base64
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -10,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from cashdesk.domain.roles import Operator, Permission, Role
 from cashdesk.errors import NotFound, PermissionDenied, StateError, ValidationError
-from cashdesk.services.auth import AuthService, check_password, check_pin
+from cashdesk.services.auth import AuthService, check_new_pin, check_password
 from cashdesk.services.context import ServiceContext
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import User
+from cashdesk.store.security_models import AdminRecovery
 
 # A lead cashier unlocks the counter's people; an administrator unlocks anyone.
 LEAD_MAY_UNLOCK = frozenset({Role.CASHIER, Role.LEAD})
@@ -30,6 +33,24 @@ class UserInfo:
     locked: bool
     failed_attempts: int
     has_pin: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FirstAdmin:
+    """The first administrator, and the recovery code to write down (shown this once)."""
+
+    info: UserInfo
+    recovery_code: str
+
+
+def new_recovery_code() -> str:
+    """120 random bits as 24 letters and digits in four groups (XXXXXX-XXXXXX-...)."""
+    text = base64.b32encode(secrets.token_bytes(15)).decode("ascii")
+    return "-".join(text[i : i + 6] for i in range(0, len(text), 6))
+
+
+def _plain_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
 def _info(u: User) -> UserInfo:
@@ -89,19 +110,72 @@ class UserService:
         )
         return self.get(operator, created.username)
 
-    def add_first_admin(self, *, username: str, full_name: str, password: str) -> UserInfo:
+    def add_first_admin(
+        self, *, username: str, full_name: str, password: str, pin: str | None = None
+    ) -> FirstAdmin:
         """The first administrator of a new store (``cashdesk users add`` with no one to sign
-        in as). Refused once any active administrator exists."""
+        in as), with a PIN to unlock the till when given. Refused once any active
+        administrator exists. Comes with the administrator recovery code, shown this once
+        (``recover_admin``)."""
         with self.ctx.sessions() as s:
             if s.scalar(select(User.id).where(User.role == Role.ADMIN.value, User.active)):
                 raise PermissionDenied(
                     "An administrator exists already; sign in as one to add users."
                 )
         created = self.auth.create_user(
-            username=username, full_name=full_name, role=Role.ADMIN, password=password
+            username=username, full_name=full_name, role=Role.ADMIN, password=password, pin=pin
         )
-        with self.ctx.sessions() as s:
-            return _info(_user(s, created.username))
+        with transaction(self.ctx.sessions) as s:
+            code = self._store_recovery_code(s, actor_id=created.user_id)
+            return FirstAdmin(info=_info(_user(s, created.username)), recovery_code=code)
+
+    def renew_recovery_code(self, operator: Operator) -> str:
+        """A new administrator recovery code (the old one stops working); shown this once."""
+        operator.require(Permission.MANAGE_USERS)
+        with transaction(self.ctx.sessions) as s:
+            _check_acting(s, operator)
+            return self._store_recovery_code(s, actor_id=operator.user_id)
+
+    def recover_admin(self, code: str, username: str, *, password: str) -> tuple[UserInfo, str]:
+        """With the recovery code (no sign-in: the administrator is locked out), unlock,
+        re-enable and give a new password to the administrator ``username``. The code is used
+        up: the new one returned replaces it (write it down). A lead cashier still cannot
+        unlock an administrator; this is the way back when the only one is locked."""
+        check_password(password, user_inputs=(username,))
+        with transaction(self.ctx.sessions) as s:
+            row = s.get(AdminRecovery, 1)
+            stored = row.code_hash if row is not None else self.auth._dummy()
+            matches = self.auth._verify(stored, _plain_code(code)) and row is not None
+            user = s.scalar(select(User).where(User.username == username.strip().lower()))
+            if not matches or user is None or user.role != Role.ADMIN.value:
+                self.ctx.audit(
+                    s, action="admin_recovery_failed", actor_id=None, subject=username[:64]
+                )
+                refused = PermissionDenied("That recovery code or administrator name is not right.")
+            else:
+                was_locked, was_active = user.locked, user.active
+                user.password_hash = self.auth.hasher.hash(password)
+                user.failed_attempts, user.locked, user.active = 0, False, True
+                self.ctx.audit(
+                    s,
+                    action="admin_recovered",
+                    actor_id=user.id,
+                    subject=user.username,
+                    was_locked=was_locked,
+                    was_disabled=not was_active,
+                )
+                code = self._store_recovery_code(s, actor_id=user.id)
+                return _info(user), code
+        raise refused  # after the commit, so the failed attempt is recorded
+
+    def _store_recovery_code(self, s: Session, *, actor_id: int) -> str:
+        code = new_recovery_code()
+        row = s.get(AdminRecovery, 1) or AdminRecovery(id=1)
+        row.code_hash = self.auth.hasher.hash(_plain_code(code))
+        row.created_at, row.used_at = self.ctx.now(), None
+        s.add(row)
+        self.ctx.audit(s, action="admin_recovery_code_issued", actor_id=actor_id)
+        return code
 
     def get(self, operator: Operator, username: str) -> UserInfo:
         self._require_list(operator)
@@ -166,9 +240,9 @@ class UserService:
         if password is None and pin is None:
             raise ValidationError("Give a new password, a new PIN, or both.")
         if password is not None:
-            check_password(password)
+            check_password(password, user_inputs=(username,))
         if pin is not None:
-            check_pin(pin)
+            check_new_pin(pin)
         with transaction(self.ctx.sessions) as s:
             _check_acting(s, operator)
             user = _user(s, username)

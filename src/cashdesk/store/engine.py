@@ -211,7 +211,12 @@ def make_engine(path: Path | str) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    from cashdesk.store import card_guard, sealing
+
+    factory = sessionmaker(engine, expire_on_commit=False)
+    card_guard.install(factory)  # no card number is ever written (store/card_guard.py)
+    sealing.install()  # rows of record carry an HMAC (store/sealing.py)
+    return factory
 
 
 def database_path(factory: sessionmaker[Session]) -> str:

@@ -89,6 +89,8 @@ class User(Base):
     training: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # HMAC of the fields that never change (store/sealing.py): an edit without the key shows.
+    row_mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     __table_args__ = (
         CheckConstraint(
@@ -177,6 +179,8 @@ class Receipt(Base):
     voided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     void_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # HMAC of the fields that never change (store/sealing.py): an edit without the key shows.
+    row_mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     lines: Mapped[list[ReceiptLine]] = relationship(
         order_by="ReceiptLine.line_no", cascade="all, delete-orphan"
@@ -213,6 +217,8 @@ class ReceiptLine(Base):
     reference: Mapped[str] = mapped_column(String(40), default="")
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     gl_account: Mapped[str] = mapped_column(ForeignKey("gl_accounts.account"))
+    # HMAC of the fields that never change (store/sealing.py): an edit without the key shows.
+    row_mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
 
@@ -232,6 +238,8 @@ class TenderRow(Base):
     card_last4: Mapped[str] = mapped_column(String(4), default="")
     card_approval: Mapped[str] = mapped_column(String(12), default="")
     reference: Mapped[str] = mapped_column(String(40), default="")
+    # HMAC of the fields that never change (store/sealing.py): an edit without the key shows.
+    row_mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="amount_positive"),
@@ -250,6 +258,8 @@ class JournalEntry(Base):
     business_date: Mapped[dt.date] = mapped_column(Date)
     posted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     description: Mapped[str] = mapped_column(String(200), default="")
+    # HMAC of the fields that never change (store/sealing.py): an edit without the key shows.
+    row_mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     lines: Mapped[list[JournalLineRow]] = relationship(
         order_by="JournalLineRow.line_no", cascade="all, delete-orphan"
@@ -273,6 +283,8 @@ class JournalLineRow(Base):
     debit_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     credit_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     memo: Mapped[str] = mapped_column(String(200), default="")
+    # HMAC of the fields that never change (store/sealing.py): an edit without the key shows.
+    row_mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     def journal_line(self) -> JournalLine:
         """This row as the domain's journal line (amounts back to Money)."""

@@ -81,3 +81,16 @@ class TrainingReceipt(Base):
     __table_args__ = (
         UniqueConstraint("workstation_id", "seq", name="uq_training_receipts_workstation_seq"),
     )
+
+
+class AdminRecovery(Base):
+    """The administrator recovery code (finding 5 of issue 16): shown once when the first
+    administrator is set up, kept only as its Argon2id hash; ``cashdesk users recover-admin``
+    with it unlocks or resets the administrator. One row, id 1; a new code replaces it."""
+
+    __tablename__ = "admin_recovery"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)

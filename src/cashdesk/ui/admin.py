@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from cashdesk.app import Cashdesk
 from cashdesk.domain.audit_chain import ChainReport
-from cashdesk.domain.roles import Operator, Role
+from cashdesk.domain.roles import Operator, Permission, Role, refusal
 from cashdesk.errors import ValidationError
 from cashdesk.services.audit import AuditExport, AuditRecord, config_snapshot
 from cashdesk.services.users import UserInfo
@@ -42,6 +42,7 @@ from cashdesk.ui.widgets import (
     add_action,
     close_button,
     current_row,
+    fit_to_screen,
     key_button,
     label,
     line_edit,
@@ -580,13 +581,31 @@ class AdminDialog(QDialog):
         bottom.addStretch(1)
         bottom.addWidget(self.close_button)
         layout.addLayout(bottom)
-        self.resize(1240, 740)
-        self.users_tab.load()
-        self.users_tab.table.setFocus()
+        fit_to_screen(self, 1240, 740)
+        # A section the role may not use is shown disabled, with the reason as its tooltip.
+        for tab, permission in (
+            (self.users_tab, Permission.MANAGE_USERS),
+            (self.audit_tab, Permission.VIEW_AUDIT),
+        ):
+            why = refusal(operator, permission)
+            index = self.tabs.indexOf(tab)
+            self.tabs.setTabEnabled(index, not why)
+            self.tabs.setTabToolTip(index, why)
+        if self.tabs.isTabEnabled(self.tabs.indexOf(self.users_tab)):
+            self.users_tab.load()
+            self.users_tab.table.setFocus()
+        else:
+            first = next(i for i in range(self.tabs.count()) if self.tabs.isTabEnabled(i))
+            self.tabs.setCurrentIndex(first)
+            self._tab_changed(first)
 
     def _go_to(self, index: int) -> Callable[[], None]:
         # No parameters: Qt would pass the action's "checked" flag to a defaulted one.
-        return lambda: self.tabs.setCurrentIndex(index)
+        def go() -> None:
+            if self.tabs.isTabEnabled(index):
+                self.tabs.setCurrentIndex(index)
+
+        return go
 
     def _tab_changed(self, index: int) -> None:
         tab = self.tabs.widget(index)

@@ -25,10 +25,15 @@ from cashdesk.app import Cashdesk
 from cashdesk.domain.citation import REVENUE_CODE as CITATION_CODE
 from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.money import total
-from cashdesk.domain.roles import Operator
+from cashdesk.domain.roles import Operator, Permission, refusal
 from cashdesk.domain.utility import REVENUE_CODE as UTILITY_CODE
 from cashdesk.errors import CashdeskError, ValidationError
-from cashdesk.services.licenses import APPLICATION_PREFIX, IssuedLicense, LicenseCharge
+from cashdesk.services.licenses import (
+    APPLICATION_PREFIX,
+    IssuedLicense,
+    LicenseCharge,
+    TagRange,
+)
 from cashdesk.services.lookup import LookupResult
 from cashdesk.services.payments import PostedReceipt
 from cashdesk.ui.license_dialogs import (
@@ -50,7 +55,7 @@ from cashdesk.ui.records_dialogs import (
     ReturnedCheckDialog,
     UtilityPaymentDialog,
 )
-from cashdesk.ui.widgets import add_action, key_button
+from cashdesk.ui.widgets import add_action, key_button, offer
 
 # (what, keys, accessible name); the first key is printed on the button.
 TOOLS = (
@@ -64,6 +69,10 @@ TOOLS = (
     ("Returned check", "Ctrl+N", "nsf"),
 )
 KEYS = tuple((key, what.lower()) for what, key, _ in TOOLS)
+NO_TAGS = (
+    "No animal tags are left, so an animal license cannot be issued. A lead cashier loads "
+    "a new range of tags in Administration (Ctrl+Shift+A), Tag stock."
+)
 
 
 class CounterTools(QObject):
@@ -102,6 +111,12 @@ class CounterTools(QObject):
             page.counter_keys.addWidget(self.buttons[name], i // 4, i % 4)
         page.draft_changed.connect(self._draft_changed)
         page.posted.connect(self._posted)
+
+    def offer_for(self, operator: Operator) -> None:
+        """Leave out what this role may not do: its key does nothing and its button is
+        disabled with the reason as its tooltip."""
+        offer(self.actions["nsf"], refusal(operator, Permission.PROCESS_RETURNED_CHECK))
+        offer(self.actions["batch"], refusal(operator, Permission.IMPORT_PAYMENTS))
 
     # -- helpers --------------------------------------------------------------------------
     def _operator(self) -> Operator | None:
@@ -142,6 +157,9 @@ class CounterTools(QObject):
                     "to change the payment."
                 )
         self.page.add_lines(lines)
+        # "Received from": who the record is for (the customer picked with F6) unless the
+        # cashier typed someone else.
+        payer = payer or self.customer_name
         if payer and not self.page.payer.text().strip():
             self.page.payer.setText(payer)
         self.page.status_line.setText(
@@ -233,6 +251,10 @@ class CounterTools(QObject):
         self.lookup.query.setFocus()
         self._open(self.lookup)
 
+    @property
+    def customer_name(self) -> str:
+        return self.page.customer.party
+
     def _choose(self, result: LookupResult) -> None:
         """Act on a picked record; raising keeps the find dialog open with the message."""
         operator = self.page.operator
@@ -240,6 +262,7 @@ class CounterTools(QObject):
         desk = self.desk
         if result.kind == "citation":
             lines = desk.records.citation_lines(result.key)
+            self.page.customer.show_record(result)
             self.add_lines(lines)
             self.page.status_line.setText(
                 f"Citation {result.key}: {total(x.amount for x in lines)} added."
@@ -264,6 +287,7 @@ class CounterTools(QObject):
                     desk, operator, animal, add_charge=self.add_charge, parent=self.page
                 )
             )
+        self.page.customer.show_record(result)
 
     # -- the other screens ----------------------------------------------------------------
     def _start(self, make: Callable[[Operator], QDialog]) -> None:
@@ -285,6 +309,16 @@ class CounterTools(QObject):
         )
 
     def new_animal_license(self) -> None:
+        """Ctrl+D: the tag stock is asked first (on the helper), so an empty stock is said
+        before anything is typed, not after the whole application."""
+        if self._operator() is None:
+            return
+        self.background.run(self.desk.licenses.tag_stock, on_success=self._tags_checked)
+
+    def _tags_checked(self, ranges: list[TagRange]) -> None:
+        if not any(r.remaining > 0 for r in ranges):
+            self.page.notice.show_message(NO_TAGS)
+            return
         self._start(
             partial(
                 AnimalApplicationDialog, self.desk, add_charge=self.add_charge, parent=self.page

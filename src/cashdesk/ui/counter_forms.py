@@ -42,6 +42,7 @@ from cashdesk.ui.widgets import (
     MessageLabel,
     RowsModel,
     button,
+    fit_to_screen,
     label,
     line_edit,
     table_view,
@@ -236,7 +237,7 @@ class CounterForm(QDialog):
         layout = self.body = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addLayout(buttons)
-        self.resize(1180, 680)
+        fit_to_screen(self, 1180, 680)
 
     # -- what a subclass provides ---------------------------------------------------------
     def preview(self) -> Preview | None:

@@ -28,6 +28,7 @@ from cashdesk.ui.widgets import (
     RowsModel,
     add_action,
     close_button,
+    fit_to_screen,
     key_row,
     label,
     table_view,
@@ -96,7 +97,7 @@ class DevicesDialog(QDialog):
         layout.addWidget(self.outcome)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self.resize(1000, 520)
+        fit_to_screen(self, 1000, 520)
         self.table.setFocus()
         self.refresh()
 

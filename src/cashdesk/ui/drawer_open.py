@@ -16,6 +16,8 @@ from cashdesk.domain.roles import Operator
 from cashdesk.errors import CashdeskError
 from cashdesk.services.drawers import DrawerInfo
 from cashdesk.ui.cash_count import STANDARD_BANK, DenominationGrid
+from cashdesk.ui.operations import Background
+from cashdesk.ui.receipts import failure_text
 from cashdesk.ui.widgets import ENTER_KEYS, MessageLabel, add_action, button, label, refocus
 
 
@@ -25,8 +27,9 @@ class OpenDrawerGridPage(QWidget):
 
     drawer_opened = Signal(object)  # DrawerInfo
 
-    def __init__(self, desk: Cashdesk) -> None:
+    def __init__(self, desk: Cashdesk, background: Background) -> None:
         super().__init__()
+        self.background = background
         self.desk = desk
         self.operator: Operator | None = None
         self.greeting = label(role="title")
@@ -101,15 +104,26 @@ class OpenDrawerGridPage(QWidget):
         super().keyPressEvent(event)
 
     def open_drawer(self) -> None:
-        if self.operator is None:
+        """Open the drawer on the background helper (no query on the GUI thread)."""
+        operator = self.operator
+        if operator is None or self.background.busy:
             return
         try:
             count = self.grid.count()
-            info = self.desk.drawers.open_drawer(
-                self.operator, count=count, shared=self.shared.isChecked()
-            )
         except CashdeskError as err:
-            self.error.show_message(str(err))
-            self.grid.focus_first()
+            self._refused(err)
             return
-        self.drawer_opened.emit(info)
+        drawers, shared = self.desk.drawers, self.shared.isChecked()
+        self.background.run(
+            lambda: drawers.open_drawer(operator, count=count, shared=shared),
+            on_success=self._opened,
+            on_failure=self._refused,
+        )
+
+    def _opened(self, info: DrawerInfo) -> None:
+        if self.operator is not None:
+            self.drawer_opened.emit(info)
+
+    def _refused(self, error: Exception) -> None:
+        self.error.show_message(failure_text(error))
+        self.grid.focus_first()

@@ -19,7 +19,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from cashdesk.domain.drawer import HandoffTerms
-from cashdesk.domain.roles import Operator
+from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import CashdeskError
 from cashdesk.services.balancing import CountResult, DrawerStatus, PickupResult
 from cashdesk.ui.drawer_close import CloseDrawerPage
@@ -110,7 +110,8 @@ class DrawerScreens(QObject):
         self.pickup_prompt_text = (
             f"Over {threshold} cash in the drawer: call a lead for a pickup (Ctrl+U)"
         )
-        window.statusBar().addWidget(self.pickup_prompt)
+        # In the page, above the counter's strip (the status bar is not where a cashier looks).
+        column.insertWidget(column.indexOf(window.info_strip), self.pickup_prompt)
 
         self.close_page.finished.connect(self._count_done)
         self.close_page.cancelled.connect(self._back_to_sale)
@@ -138,9 +139,15 @@ class DrawerScreens(QObject):
         selling = signed_in and page is window.payment_page
         for action in (self.pickup_action, self.handoff_action, self.close_action):
             action.setEnabled(selling)
-        self.day_action.setEnabled(signed_in and page in (window.payment_page, window.drawer_page))
+        # End of day and the reports are a lead's: a cashier is not offered them.
+        operator = window.operator
+        lead = operator is not None and (
+            operator.may(Permission.CLOSE_DAY) or operator.may(Permission.APPROVE_VARIANCE)
+        )
+        reports = operator is not None and operator.may(Permission.RUN_REPORTS)
+        self.day_action.setEnabled(lead and page in (window.payment_page, window.drawer_page))
         self.reports_action.setEnabled(
-            signed_in and page in (window.payment_page, window.drawer_page, self.day_page)
+            reports and page in (window.payment_page, window.drawer_page, self.day_page)
         )
         self.bar.setVisible(any(a.isEnabled() for a in self.actions))
         if selling:

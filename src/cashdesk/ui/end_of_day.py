@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 from cashdesk.app import Cashdesk
 from cashdesk.domain.drawer import describe
 from cashdesk.domain.money import Money
-from cashdesk.domain.roles import Operator
+from cashdesk.domain.roles import Operator, Permission, refusal
 from cashdesk.services.day_close import DayCloseResult
 from cashdesk.services.day_reports import DayReport, DepositSlip, SessionFigures
 from cashdesk.ui import theme
@@ -32,8 +32,10 @@ from cashdesk.ui.widgets import (
     add_action,
     confirm,
     current_row,
+    difference_style,
     key_button,
     label,
+    offer,
     refocus,
     table_view,
 )
@@ -124,6 +126,7 @@ class EndOfDayPage(QWidget):
     def start(self, operator: Operator) -> None:
         self.operator = operator
         self.day = None
+        self._offer_actions(None)
         self.message.clear_message()
         self.error.clear_message()
         self.refresh()
@@ -144,8 +147,25 @@ class EndOfDayPage(QWidget):
             on_failure=self._failed,
         )
 
+    def _offer_actions(self, report: DayReport | None) -> None:
+        """What this lead may do on this date: a closed day takes no sign-off, reopen,
+        deposit or close (its drawers are final); a role without the permission is not
+        offered it. The reason is the disabled key's tooltip."""
+        operator = self.operator
+        for action, permission in (
+            (self.signoff_action, Permission.APPROVE_VARIANCE),
+            (self.reopen_action, Permission.REOPEN_DRAWER),
+            (self.deposit_action, Permission.MAKE_DEPOSIT),
+            (self.close_action, Permission.CLOSE_DAY),
+        ):
+            why = "" if operator is None else refusal(operator, permission)
+            if not why and report is not None and report.closed:
+                why = f"{report.business_date:%Y-%m-%d} is closed: its drawers are final."
+            offer(action, why)
+
     def _show(self, report: DayReport) -> None:
         self.report = report
+        self._offer_actions(report)
         state = "closed" if report.closed else "open"
         self.title.setText(f"End of day {report.business_date:%Y-%m-%d} ({state})")
         self.figures.setText(
@@ -154,7 +174,8 @@ class EndOfDayPage(QWidget):
             "Reports: Ctrl+R."
         )
         selected = current_row(self.view)
-        self.model.set_rows([_session_row(f) for f in report.sessions])
+        rows = [_session_row(f) for f in report.sessions]
+        self.model.set_rows(rows, [difference_style(row[5]) for row in rows])
         if report.sessions:
             self.view.selectRow(min(selected or 0, len(report.sessions) - 1))
         self.focus_entry()

@@ -53,6 +53,7 @@ from cashdesk.ui.widgets import (
     add_action,
     button,
     current_row,
+    fit_to_screen,
     key_button,
     label,
     table_view,
@@ -520,17 +521,25 @@ class CertificatesDialog(QDialog):
             else f"{len(self.issued)} licenses issued — hand over the certificates"
         )
         title.setFont(theme.font(theme.TOTALS_PT, bold=True))
+        # The tag handed over with an animal license, large: the cashier picks it from the
+        # stock by this number (a table cell was too easy to miss).
+        tags = [f"{i.license_no}: tag {i.tag_no}" for i in self.issued if i.tag_no]
+        self.tags = label("\n".join(tags))
+        self.tags.setAccessibleName("Tag to hand over")
+        self.tags.setFont(theme.font(theme.CHANGE_PT, bold=True))
+        self.tags.setVisible(bool(tags))
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
+        layout.addWidget(self.tags)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.where)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self.resize(1000, 420)
+        fit_to_screen(self, 1000, 420)
         self._show_path()
         self.close_button.setFocus()
 

@@ -29,6 +29,7 @@ from cashdesk.ui.widgets import (
     RowsModel,
     button,
     current_row,
+    fit_to_screen,
     label,
     line_edit,
     table_view,
@@ -79,6 +80,7 @@ class LookupDialog(QDialog):
                 Column("Kind"),
                 Column("Number"),
                 Column("Name", stretch=True),
+                Column("Address"),
                 Column("Status"),
                 Column("Due", right=True),
             )
@@ -116,7 +118,7 @@ class LookupDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.detail)
         layout.addLayout(buttons)
-        self.resize(1180, 640)
+        fit_to_screen(self, 1180, 640)
         self.query.setFocus()
 
     # -- searching ------------------------------------------------------------------------
@@ -131,11 +133,11 @@ class LookupDialog(QDialog):
         if not query.strip():
             self._show(generation, [])
             return
-        lookup = self.desk.lookup
+        lookup, operator = self.desk.lookup, self.desk.terminal.active_operator()
         self.searches += 1
         self.state.setText("Searching…")
         self.worker.run(
-            lambda: lookup.search(query, limit=RESULT_LIMIT),
+            lambda: lookup.search(operator, query, limit=RESULT_LIMIT),
             on_success=lambda found: self._show(generation, found),
             on_failure=lambda err: self._refused(generation, err),
         )
@@ -156,6 +158,7 @@ class LookupDialog(QDialog):
                     KIND_LABELS.get(r.kind, r.kind),
                     r.key,
                     r.title,
+                    r.address,
                     r.status,
                     "" if r.amount_due is None else str(r.amount_due),
                 )

@@ -11,11 +11,11 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from cashdesk.app import initialise, open_cashdesk
+from cashdesk.app import initialise, load_demo_tag_stock, open_cashdesk
 from cashdesk.config import APP_NAME, Config, default_config_path, default_db_path, load_config
 from cashdesk.errors import CashdeskError
 from cashdesk.ui import theme
-from cashdesk.ui.pyside_fixes import guard_none_refcount
+from cashdesk.ui.pyside_fixes import guard_refcounts
 from cashdesk.ui.window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def run(
 
 
 def _run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
-    guard_none_refcount()
+    guard_refcounts()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
@@ -127,6 +127,7 @@ def _run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
         desk = open_cashdesk(config, path)
         if fresh:
             initialise(desk, demo=True)
+            load_demo_tag_stock(desk)
     except CashdeskError as err:
         _refuse("cashdesk cannot start", str(err))
         return 2
@@ -136,8 +137,12 @@ def _run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
             log.warning("start after an unclean shutdown: %s", desk.startup.message)
             QMessageBox.warning(None, "cashdesk was not closed properly", desk.startup.message)
         window = MainWindow(desk, demo=demo)
-        window.resize(1280, 800)
-        window.show()
+        # The counter screen is the till's: use all of it. The geometry first, so a display
+        # with no window manager to honour "maximised" gets the whole screen too.
+        screen = app.primaryScreen()
+        if screen is not None:
+            window.setGeometry(screen.availableGeometry())
+        window.showMaximized()
         if os.environ.get(EXIT_WHEN_READY):
             exit_when_ready(app, window)
         if os.environ.get("CASHDESK_SMOKE_EXIT") == "1":

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -28,12 +29,13 @@ from cashdesk.domain.receipt import ReceiptDraft
 from cashdesk.domain.roles import Operator
 from cashdesk.domain.tender import Tender, TenderKind
 from cashdesk.errors import CashdeskError, ValidationError
+from cashdesk.services.lookup import LookupResult
 from cashdesk.services.payments import PostedReceipt
 from cashdesk.ui import theme
 from cashdesk.ui.check_scan import CheckTenderDialog
 from cashdesk.ui.line_entry import LineEntry
 from cashdesk.ui.operations import Background
-from cashdesk.ui.receipts import ReceiptDialog
+from cashdesk.ui.receipts import ReceiptDialog, failure_text
 from cashdesk.ui.tender_dialogs import CHECK, TENDER_FORMS, TenderDialog, TenderForm
 from cashdesk.ui.widgets import (
     RIGHT,
@@ -61,7 +63,7 @@ KEYS = (
     ("Ctrl+K", "lock the screen"),
     ("Ctrl+L", "sign out"),
 )
-RIGHT_COLUMN_PX = 440
+RIGHT_COLUMN_PX = 400
 UNSURE_POSTING = (
     "Posting stopped with an unexpected error. Look in Today's receipts (F9) for this sale "
     "before taking the payment again."
@@ -83,35 +85,51 @@ def key_legend(keys: tuple[tuple[str, str], ...]) -> QLabel:
         f"<tr><td><b>{key}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for key, what in keys
     )
     legend = label(role="keys")
+    legend.setFont(theme.font(theme.BASE_PT - 2))
     legend.setText(f"<table>{rows}</table>")
     legend.setAccessibleName("Keys")
     return legend
 
 
 class TotalsPanel(QFrame):
+    """Total, tendered, remaining and change. One figure is the large one: "Remaining" while
+    anything is still due, "Change due" once the tenders cover the total."""
+
     def __init__(self) -> None:
         super().__init__()
         self.setProperty("role", "totals")
         grid = QGridLayout(self)
         self._values: dict[str, QLabel] = {}
+        self._captions: dict[str, QLabel] = {}
         rows = (
-            ("total", "Total", theme.TOTALS_PT),
-            ("tendered", "Tendered", theme.TOTALS_PT),
-            ("remaining", "Remaining", theme.TOTALS_PT),
-            ("change", "CHANGE DUE", theme.CHANGE_PT),
+            ("total", "Total"),
+            ("tendered", "Tendered"),
+            ("remaining", "Remaining"),
+            ("change", "Change due"),
         )
-        for row, (key, caption, size) in enumerate(rows):
-            strong = key in ("total", "change")
+        for row, (key, caption) in enumerate(rows):
             name = label(caption)
-            name.setFont(theme.font(theme.TOTALS_PT, bold=strong))
             value = label("$0.00")
-            value.setAccessibleName(caption.capitalize())
-            value.setFont(theme.font(size, bold=strong))
+            value.setAccessibleName(caption)
             value.setAlignment(RIGHT)
             grid.addWidget(name, row, 0)
             grid.addWidget(value, row, 1)
             self._values[key] = value
+            self._captions[key] = name
         grid.setColumnStretch(1, 1)
+        self.dominant = ""
+        self._emphasise("remaining")
+
+    def _emphasise(self, dominant: str) -> None:
+        if dominant == self.dominant:
+            return
+        self.dominant = dominant
+        for key, value in self._values.items():
+            big = key == dominant
+            size = theme.CHANGE_PT if big else theme.TOTALS_PT
+            value.setFont(theme.font(size, bold=big or key == "total"))
+            self._captions[key].setFont(theme.font(theme.TOTALS_PT, bold=big or key == "total"))
+        self._captions["change"].setText("CHANGE DUE" if dominant == "change" else "Change due")
 
     def show_draft(self, draft: ReceiptDraft) -> None:
         for key, amount in (
@@ -121,10 +139,74 @@ class TotalsPanel(QFrame):
             ("change", draft.change_due),
         ):
             self._values[key].setText(str(amount))
+        paid = bool(draft.tenders) and not draft.remaining.is_positive
+        self._emphasise("change" if paid else "remaining")
 
     def value(self, key: str) -> str:
         """The amount shown: "total", "tendered", "remaining" or "change"."""
         return self._values[key].text()
+
+
+RECORD_KINDS = {
+    "utility": "Utility account",
+    "citation": "Citation",
+    "business_license": "Business license",
+    "animal_license": "Animal license",
+}
+
+
+class CustomerPanel(QFrame):
+    """Who is being served: the record picked with Find (F6): name, which account, citation
+    or license, address, balance or amount due, and its status. It stays while the sale is
+    open (the record's own dialog may close) and clears with the next sale."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setProperty("role", "totals")
+        self.setAccessibleName("Customer")
+        self.who = label()
+        self.who.setAccessibleName("Customer name")
+        self.who.setFont(theme.font(theme.TOTALS_PT, bold=True))
+        self.record = label()
+        self.record.setAccessibleName("Customer record")
+        self.address = label()
+        self.address.setAccessibleName("Customer address")
+        self.balance = label()
+        self.balance.setAccessibleName("Customer balance")
+        self.notes = label(role="hint")
+        self.notes.setAccessibleName("Customer notes")
+        for each in (self.who, self.record, self.address, self.notes):
+            each.setWordWrap(True)
+        grid = QGridLayout(self)
+        grid.addWidget(self.who, 0, 0, 1, 2)
+        grid.addWidget(self.record, 1, 0)
+        grid.addWidget(self.balance, 1, 1, RIGHT)
+        grid.addWidget(self.address, 2, 0, 1, 2)
+        grid.addWidget(self.notes, 3, 0, 1, 2)
+        self.key = ""
+        self.party = ""  # who pays, for "Received from"
+        self.hide()
+
+    def show_record(self, result: LookupResult) -> None:
+        self.key = result.key
+        self.party = result.party
+        self.who.setText(result.party or result.title)
+        self.record.setText(f"{RECORD_KINDS.get(result.kind, result.kind)} {result.key}")
+        self.address.setText(result.address or result.subtitle)
+        if result.amount_due is None:
+            self.balance.clear()
+        else:
+            caption = "Balance" if result.kind == "utility" else "Due"
+            self.balance.setText(f"{caption} {result.amount_due}")
+        self.notes.setText(result.status)
+        self.show()
+
+    def clear(self) -> None:
+        self.key = ""
+        self.party = ""
+        for each in (self.who, self.record, self.address, self.balance, self.notes):
+            each.clear()
+        self.hide()
 
 
 class PaymentPage(QWidget):
@@ -137,9 +219,13 @@ class PaymentPage(QWidget):
         super().__init__()
         self.desk = desk
         self.background = background
+        self.reads = Background(self, on_failure=self._read_failed)
         self.operator: Operator | None = None
         self.draft = ReceiptDraft()
         self.receipt_dialog: ReceiptDialog | None = None
+        self.tender_dialog: TenderDialog | None = None
+        # A tender being keyed when the screen locked: its form and what was typed.
+        self.kept_tender: tuple[TenderForm, dict[str, str]] | None = None
         self.posting = False
 
         self.line_entry = LineEntry(self.add_line)
@@ -163,6 +249,7 @@ class PaymentPage(QWidget):
         self.status_line = label(role="hint")
         self.status_line.setAccessibleName("Sale status")
         self.totals = TotalsPanel()
+        self.customer = CustomerPanel()
         self.counter_keys = QGridLayout()  # the counter tools' buttons (ui/counter.py)
 
         add_action(
@@ -222,21 +309,31 @@ class PaymentPage(QWidget):
         for i, key in enumerate(self.tender_buttons):
             keys.addWidget(key, i // 2, i % 2)
         right = QVBoxLayout()
+        right.addWidget(self.customer)
         right.addWidget(self.totals)
         right.addLayout(keys)
         right.addWidget(self.complete_button)
         right.addWidget(self.clear_button)
         right.addWidget(self.status_line)
-        right.addStretch(1)
-        right.addWidget(key_legend(KEYS))
+        # The key legend scrolls rather than push the page past a 1280×720 screen.
+        legend = QScrollArea()
+        legend.setWidget(key_legend(KEYS))
+        legend.setWidgetResizable(True)
+        legend.setFrameShape(QFrame.Shape.NoFrame)
+        legend.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        legend.setMinimumHeight(theme.px(60))
+        right.addWidget(legend, 1)
 
         right_column = QWidget()
         right_column.setLayout(right)
-        right_column.setFixedWidth(RIGHT_COLUMN_PX)
+        # A third of the page, never narrower than the totals need: the page scales with
+        # the window from 1280×720 to a 4K screen.
+        right_column.setMinimumWidth(theme.px(RIGHT_COLUMN_PX))
+        right_column.setMaximumWidth(theme.px(RIGHT_COLUMN_PX) * 2)
         right.setContentsMargins(0, 0, 0, 0)
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 1)
-        layout.addWidget(right_column)
+        layout.addLayout(left, 2)
+        layout.addWidget(right_column, 1)
         entry = self.line_entry
         chain = (
             entry.code,
@@ -256,13 +353,23 @@ class PaymentPage(QWidget):
         """Show ``operator``'s sale: the terminal keeps one per cashier (a parked one comes
         back when its cashier signs in again)."""
         self.operator = operator
-        self.line_entry.set_catalog(self.desk.catalog.catalog())
+        self.load_catalog()  # read again on the helper: a change shows at the next sign-in
         self.status_line.clear()
         self._show_sale(self.desk.terminal.draft)
+
+    def load_catalog(self) -> None:
+        """The revenue codes, read on the page's own helper (a sign-out or a close never
+        waits for it). The window asks as it opens, so the codes are there before the first
+        sign-in has finished; each ``start`` reads them again."""
+        self.reads.run(self.desk.catalog.catalog, on_success=self.line_entry.set_catalog)
+
+    def _read_failed(self, error: Exception) -> None:
+        self.notice.show_message(failure_text(error))
 
     def stop(self) -> None:
         """Signed out: the terminal has parked the sale; the page forgets it."""
         self.operator = None
+        self.kept_tender = None
         self._show_sale(ReceiptDraft())
 
     def new_sale(self) -> None:
@@ -272,6 +379,8 @@ class PaymentPage(QWidget):
         self.draft = draft
         self.line_entry.clear()
         self.payer.setText(draft.payer)
+        if draft.is_empty:
+            self.customer.clear()
         self.notice.clear_message()
         self._refresh()
         self.focus_entry()
@@ -314,6 +423,7 @@ class PaymentPage(QWidget):
     def add_line(self, line: ChargeLine) -> None:
         self.draft.add_line(line)
         self.notice.clear_message()
+        self.status_line.clear()  # an earlier "Added …" no longer describes the sale
         self._refresh()
 
     def add_lines(self, lines: Sequence[ChargeLine]) -> None:
@@ -334,6 +444,11 @@ class PaymentPage(QWidget):
     def add_tender(self, tender: Tender) -> None:
         self.draft.add_tender(tender)
         self.notice.clear_message()
+        self.status_line.clear()
+        self._refresh()
+
+    def remove_tender_at(self, index: int) -> None:
+        self.draft.remove_tender(index)
         self._refresh()
 
     def _remove_line(self) -> None:
@@ -355,14 +470,40 @@ class PaymentPage(QWidget):
         self._refresh()
 
     def take_tender(self, form: TenderForm) -> None:
+        self.open_tender(form)
+
+    def open_tender(self, form: TenderForm) -> TenderDialog:
         dialog = (CheckTenderDialog if form is CHECK else TenderDialog)(
             form, remaining=self.draft.remaining, submit=self.add_tender, parent=self
         )
         if isinstance(dialog, CheckTenderDialog):
             dialog.use_reader(self.desk, self.background)
+        self.tender_dialog = dialog
         dialog.finished.connect(self.focus_entry)
         dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _result: self._tender_closed(dialog))
         dialog.open()
+        return dialog
+
+    def _tender_closed(self, dialog: TenderDialog) -> None:
+        if self.tender_dialog is dialog:
+            self.tender_dialog = None
+
+    def keep_tender(self) -> None:
+        """The screen is locking: keep what the open tender dialog holds (it closes)."""
+        dialog = self.tender_dialog
+        if dialog is not None and dialog.isVisible():
+            self.kept_tender = (dialog.form, dialog.values())
+
+    def restore_tender(self) -> None:
+        """After the unlock: the tender dialog again, as it was keyed."""
+        kept, self.kept_tender = self.kept_tender, None
+        if kept is None or self.operator is None:
+            return
+        form, values = kept
+        dialog = self.open_tender(form)
+        for key, text in values.items():
+            dialog.inputs[key].setText(text)
 
     # -- completing -----------------------------------------------------------------------
     def complete(self) -> None:

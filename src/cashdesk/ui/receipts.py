@@ -34,6 +34,7 @@ from cashdesk.ui.widgets import (
     button,
     close_button,
     current_row,
+    fit_to_screen,
     key_button,
     label,
     refocus,
@@ -146,7 +147,7 @@ class ReceiptDialog(QDialog):
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
         layout.addWidget(self.view, 1)
-        self.resize(1000, 760)
+        fit_to_screen(self, 1000, 760)
 
 
 class VoidDialog(FormDialog):
@@ -297,7 +298,7 @@ class TodaysReceiptsDialog(QDialog):
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addWidget(self.view, 2)
-        self.resize(1240, 720)
+        fit_to_screen(self, 1240, 720)
         self.load()
         self.table.setFocus()
 
@@ -319,7 +320,8 @@ class TodaysReceiptsDialog(QDialog):
                     _status(r),
                 )
                 for r in self.receipts
-            ]
+            ],
+            ["void" if r.status == "voided" else "" for r in self.receipts],
         )
         numbers = [r.number for r in self.receipts]
         if numbers:

@@ -41,6 +41,7 @@ from cashdesk.ui.widgets import (
     add_action,
     button,
     close_button,
+    fit_to_screen,
     key_button,
     label,
     line_edit,
@@ -361,7 +362,7 @@ class BatchImportDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.exceptions_view, 1)
         layout.addLayout(buttons)
-        self.resize(1180, 680)
+        fit_to_screen(self, 1180, 680)
         self.path.setFocus()
 
     # -- input ----------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from cashdesk.app import Cashdesk
 from cashdesk.domain.drawer import describe
 from cashdesk.domain.roles import Operator
 from cashdesk.errors import ValidationError
+from cashdesk.outputs import write_output
 from cashdesk.services.day_reports import (
     REPORT_KINDS,
     DayReport,
@@ -49,7 +50,15 @@ from cashdesk.ui.drawer_dialogs import WorkDialog
 from cashdesk.ui.forms import FormField
 from cashdesk.ui.operations import Background
 from cashdesk.ui.receipts import failure_text
-from cashdesk.ui.widgets import MessageLabel, add_action, button, key_button, label, line_edit
+from cashdesk.ui.widgets import (
+    MessageLabel,
+    add_action,
+    button,
+    fit_to_screen,
+    key_button,
+    label,
+    line_edit,
+)
 
 KINDS = (
     ("daily", "Daily cash report"),
@@ -202,7 +211,9 @@ def copy_pdf(source: Path, typed: str) -> Path:
     if not target.parent.is_dir():
         raise ValidationError(f"The folder {target.parent} does not exist.")
     try:
-        shutil.copyfile(source, target)
+        # The one output path (cashdesk.outputs): never over the store, never over an
+        # existing file, 0600, atomic.
+        write_output(target, source.read_bytes())
     except OSError as err:
         raise ValidationError(f"The file {target} cannot be written ({err.strerror}).") from None
     return target
@@ -243,7 +254,7 @@ class ReportsDialog(QDialog):
         self._folder = tempfile.TemporaryDirectory(prefix="cashdesk-reports-")
         self.setWindowTitle("Reports")
         self.setAccessibleName("Reports")
-        self.resize(1240, 760)
+        fit_to_screen(self, 1240, 760)
 
         self.kinds = QListWidget()
         self.kinds.setAccessibleName("Report")

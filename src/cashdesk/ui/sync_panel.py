@@ -27,6 +27,7 @@ from cashdesk.ui.widgets import (
     add_action,
     close_button,
     current_row,
+    fit_to_screen,
     key_row,
     label,
     table_view,
@@ -145,7 +146,7 @@ class SyncDialog(QDialog):
         layout.addWidget(self.outcome)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self.resize(1180, 680)
+        fit_to_screen(self, 1180, 680)
         self.table.setFocus()
         self.refresh()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from cashdesk.app import Cashdesk
-from cashdesk.domain.roles import Operator
+from cashdesk.domain.roles import Operator, Permission, refusal
 from cashdesk.errors import ValidationError
 from cashdesk.services.licenses import TagRange
 from cashdesk.ui.operations import Background
@@ -22,6 +22,7 @@ from cashdesk.ui.widgets import (
     key_button,
     label,
     line_edit,
+    offer,
     refocus,
     table_view,
 )
@@ -90,6 +91,14 @@ class TagStockTab(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(self.outcome)
         layout.addLayout(row)
+
+        # Who may not load a range still sees the stock; the form is not offered, and why.
+        self.refusal = refusal(operator, Permission.MANAGE_TAG_STOCK)
+        if self.refusal:
+            for edit in (self.prefix, self.first, self.last):
+                edit.setEnabled(False)
+            offer(self.load_action, self.refusal)
+            self.outcome.setText(self.refusal)
 
     # -- the stock ----------------------------------------------------------------------------
     def load(self) -> None:
@@ -164,6 +173,6 @@ class TagStockTab(QWidget):
             self.outcome.clear()
             self.error.show_message(failure_text(error))
 
-    def entry(self) -> QLineEdit:
+    def entry(self) -> QWidget:
         """Where the keyboard goes when the tab is shown."""
-        return self.prefix
+        return self.table if self.refusal else self.prefix

@@ -10,10 +10,18 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRegularExpression,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QKeyEvent,
+    QKeySequence,
+    QRegularExpressionValidator,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -37,6 +45,15 @@ NO_PARENT = QModelIndex()  # a table's rows hang off the invisible root
 _PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
 
 
+# An amount as it is typed: digits, thousands commas, one point and two decimals, an
+# optional leading "$". Letters never reach an amount field.
+MONEY_PATTERN = QRegularExpression(r"^\s*\$?\s*[0-9,]{0,13}(\.[0-9]{0,2})?\s*$")
+
+
+def money_validator(parent: QObject) -> QRegularExpressionValidator:
+    return QRegularExpressionValidator(MONEY_PATTERN, parent)
+
+
 class EntryField(QLineEdit):
     """A line edit that reports Enter as ``entered`` and keeps the key to itself, also when
     the key arrives through a completer's popup."""
@@ -48,6 +65,7 @@ class EntryField(QLineEdit):
         self.setAccessibleName(accessible_name)
         if money:
             self.setAlignment(RIGHT)
+            self.setValidator(money_validator(self))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in ENTER_KEYS and event.modifiers() in _PLAIN:
@@ -62,6 +80,7 @@ def line_edit(accessible_name: str, *, money: bool = False, password: bool = Fal
     edit.setAccessibleName(accessible_name)
     if money:
         edit.setAlignment(RIGHT)
+        edit.setValidator(money_validator(edit))
     if password:
         edit.setEchoMode(QLineEdit.EchoMode.Password)
     return edit
@@ -128,7 +147,15 @@ def key_button(action: QAction, accessible_name: str, *, primary: bool = False) 
     result.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its key is the keyboard path
     result.clicked.connect(action.trigger)
     action.enabledChanged.connect(result.setEnabled)
+    action.changed.connect(lambda: result.setToolTip(action.toolTip()))
     return result
+
+
+def offer(action: QAction, refusal: str) -> None:
+    """Offer ``action``, or disable it with ``refusal`` (why not) as its tooltip; its key
+    button follows (``key_button``)."""
+    action.setEnabled(not refusal)
+    action.setToolTip(refusal or action.text())
 
 
 def close_button(dialog: QDialog) -> QPushButton:
@@ -157,18 +184,34 @@ class Column:
     stretch: bool = False
 
 
+# Colour only with meaning: a drawer short in red, over in amber, a voided receipt grey and
+# struck through (theme.py holds the colours and their contrast test).
+ROW_COLOURS = {"short": theme.SHORT_COLOUR, "over": theme.OVER_COLOUR, "void": theme.VOID_COLOUR}
+
+
+def difference_style(text: str) -> str:
+    """The row style of an over/short as ``domain.drawer.describe`` words it."""
+    return "short" if text.startswith("short") else "over" if text.startswith("over") else ""
+
+
 class RowsModel(QAbstractTableModel):
-    """A read-only table of display strings (money already formatted by Money)."""
+    """A read-only table of display strings (money already formatted by Money). A row may
+    carry a style: "short", "over" or "void" (see ROW_COLOURS)."""
 
     def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns = tuple(columns)
         self._rows: list[tuple[str, ...]] = []
+        self._styles: list[str] = []
 
-    def set_rows(self, rows: Sequence[Sequence[str]]) -> None:
+    def set_rows(self, rows: Sequence[Sequence[str]], styles: Sequence[str] = ()) -> None:
         self.beginResetModel()
         self._rows = [tuple(row) for row in rows]
+        self._styles = [*styles, *[""] * (len(self._rows) - len(styles))]
         self.endResetModel()
+
+    def style(self, index: int) -> str:
+        return self._styles[index]
 
     def row(self, index: int) -> tuple[str, ...]:
         return self._rows[index]
@@ -188,6 +231,13 @@ class RowsModel(QAbstractTableModel):
             return self._rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT if self.columns[index.column()].right else LEFT
+        style = self._styles[index.row()]
+        if role == Qt.ItemDataRole.ForegroundRole and style in ROW_COLOURS:
+            return QColor(ROW_COLOURS[style])
+        if role == Qt.ItemDataRole.FontRole and style == "void":
+            struck = QFont()
+            struck.setStrikeOut(True)
+            return struck
         return None
 
     def headerData(
@@ -225,6 +275,17 @@ def table_view(model: RowsModel, accessible_name: str) -> QTableView:
         )
         header.setSectionResizeMode(i, mode)
     return view
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """Size a dialog ``width`` × ``height`` (scaled with the theme), never larger than the
+    screen it opens on: on a 1280×720 counter screen it keeps its buttons in view."""
+    screen = widget.screen() or QApplication.primaryScreen()
+    w, h = theme.px(width), theme.px(height)
+    if screen is not None:
+        room = screen.availableGeometry()
+        w, h = min(w, room.width() - 40), min(h, room.height() - 60)
+    widget.resize(w, h)
 
 
 def current_row(view: QTableView) -> int | None:

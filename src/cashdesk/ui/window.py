@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFrame,
     QHBoxLayout,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -25,12 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from cashdesk.app import Cashdesk
-from cashdesk.domain.roles import Operator
+from cashdesk.domain.roles import Operator, Permission, refusal
 from cashdesk.errors import CashdeskError
 from cashdesk.services.devices import DeviceInfo, NoSaleResult
 from cashdesk.services.drawers import DrawerInfo
 from cashdesk.services.session import SignInResult
 from cashdesk.services.sync import SyncRunner, SyncStatus
+from cashdesk.ui import theme
 from cashdesk.ui.admin import AdminDialog
 from cashdesk.ui.bridge import EventBridge
 from cashdesk.ui.collector import GuiThreadCollector
@@ -38,6 +40,7 @@ from cashdesk.ui.counter import CounterTools
 from cashdesk.ui.devices_panel import DevicesDialog, NoSaleDialog, device_summary
 from cashdesk.ui.drawer_open import OpenDrawerGridPage
 from cashdesk.ui.drawer_screens import DrawerScreens
+from cashdesk.ui.errors import ErrorHandler
 from cashdesk.ui.lock import ActivityFilter, LockPage
 from cashdesk.ui.operations import Background
 from cashdesk.ui.payment import PaymentPage
@@ -45,11 +48,25 @@ from cashdesk.ui.program_screens import ProgramScreens
 from cashdesk.ui.receipts import TodaysReceiptsDialog, failure_text
 from cashdesk.ui.sign_in import SignInPage
 from cashdesk.ui.sync_panel import SyncDialog
-from cashdesk.ui.widgets import add_action, confirm, label
+from cashdesk.ui.widgets import MessageLabel, add_action, confirm, label, offer
 
 IDLE_CHECK_MS = 1000
+IDLE_WARNING_SECONDS = 15  # said in the page before the idle lock, so a key can stop it
 DEVICE_POLL_MS = 5000
 SYNC_START_MS = 1000
+
+
+class PageStack(QStackedWidget):
+    """The pages, one at a time; the window may be as small as the page shown needs (a
+    stacked widget would otherwise ask for the largest page's size on every page)."""
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def sizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
 
 
 class MainWindow(QMainWindow):
@@ -59,7 +76,10 @@ class MainWindow(QMainWindow):
         config = desk.ctx.config
         self.setWindowTitle(f"cashdesk — {config.city_name} — {config.workstation_name}")
         self.setAccessibleName("cashdesk")
-        self.setMinimumSize(1024, 700)
+        # Usable from a 1280×720 screen up: the pages scale with the window (main.py shows it
+        # maximised), nothing is drawn at a fixed size.
+        self.setMinimumSize(960, 600)
+        self.errors = ErrorHandler(self)  # an uncaught exception: logged, one message, go on
         self.operator: Operator | None = None
         self.background = Background(self, on_failure=self._failed)
         # Device status polls, and the panels' device, sync and audit work, have helpers of
@@ -72,13 +92,16 @@ class MainWindow(QMainWindow):
         self._close_confirmed = False
         self._shut_down = False
         self._page_before_lock: object = None
+        self.standalone = False  # no central ledger configured (known once sync answers)
 
         self.sign_in_page = SignInPage(desk, self.background, demo=demo)
-        self.drawer_page = OpenDrawerGridPage(desk)
+        self.drawer_page = OpenDrawerGridPage(desk, self.background)
         self.payment_page = PaymentPage(desk, self.background)
         self.counter = CounterTools(self.payment_page, desk, self.background)
+        self.payment_page.load_catalog()
         self.lock_page = LockPage(desk, self.background)
-        self.pages = QStackedWidget()
+        self.pages = PageStack()
+        self.pages.currentChanged.connect(lambda _index: self.pages.updateGeometry())
         for page in (self.sign_in_page, self.drawer_page, self.payment_page, self.lock_page):
             self.pages.addWidget(page)
         # Who, which drawer and which devices: a strip under the pages (the status bar below
@@ -90,11 +113,20 @@ class MainWindow(QMainWindow):
             "QFrame { border-top: 1px solid #b0b8c2; }"
             " QLabel { border: none; border-right: 1px solid #b0b8c2; padding: 2px 10px; }"
         )
+        # What the counter must see is said in the page, never only in the status bar (at
+        # some screen sizes it was off screen): every status-bar message is mirrored into
+        # this notice under the pages, and the status bar itself stays hidden.
+        self.notice = MessageLabel("Counter notice", role="notice")
+        self.idle_warning = MessageLabel("Idle lock warning", role="notice")
+        self.statusBar().messageChanged.connect(self.notice.show_message)
+        self.statusBar().hide()
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.pages, 1)
+        column.addWidget(self.idle_warning)
+        column.addWidget(self.notice)
         column.addWidget(self.info_strip)
         self.setCentralWidget(central)
         self.sign_in_page.signed_in.connect(self.begin_session)
@@ -149,7 +181,12 @@ class MainWindow(QMainWindow):
             strip.addWidget(widget)
         strip.addStretch(1)
         self.sync_status.setAccessibleName("Sync")
-        self.statusBar().addPermanentWidget(self.sync_status)
+        strip.addWidget(self.sync_status)
+        # A long device or sync message shortens (the whole text is its tooltip) rather
+        # than widen the window past the screen.
+        for widget in (*self._strip_labels(), self.sync_status):
+            widget.setMinimumWidth(theme.px(60))
+            widget.setTextFormat(Qt.TextFormat.PlainText)
         self.bridge.receipt_printed.connect(self._show_printer)
         self.drawer_screens = DrawerScreens(self)
         self.program_screens = ProgramScreens(self)  # petty cash and housing assistance
@@ -183,20 +220,52 @@ class MainWindow(QMainWindow):
         self.poll_devices()
         self._show_signed_out()
 
+    def _strip_labels(self) -> tuple[QLabel, ...]:
+        return (
+            self.workstation_status,
+            self.cashier_status,
+            self.drawer_status,
+            self.printer_status,
+            self.devices_status,
+        )
+
     # -- session --------------------------------------------------------------------------
     def begin_session(self, operator: Operator) -> None:
         """After sign-in: straight to payments when this cashier's drawer is open."""
         self.operator = operator
         self.cashier_status.setText(f"{operator.role.label}: {operator.full_name}")
-        for action in self.session_actions:
-            action.setEnabled(True)
-        current = self.desk.drawers.current()
+        self._offer_actions(operator)
+        drawers = self.desk.drawers
+        self.background.run(
+            drawers.current, on_success=lambda current: self._session_drawer(operator, current)
+        )
+
+    def _session_drawer(self, operator: Operator, current: DrawerInfo | None) -> None:
+        if self.operator != operator:
+            return  # signed out (or someone else signed in) meanwhile
         if current is not None and (current.cashier_id == operator.user_id or current.shared):
             self._drawer_opened(current)
             return
         self._show_drawer(current)
         self.pages.setCurrentWidget(self.drawer_page)
         self.drawer_page.start(operator, current)
+
+    def _offer_actions(self, operator: Operator) -> None:
+        """The session's keys, less what this role may not do (disabled, with the reason as
+        the tooltip; the services refuse it whatever the screen offers)."""
+        for action in self.session_actions:
+            action.setEnabled(True)
+        offer(self.no_sale_action, refusal(operator, Permission.NO_SALE))
+        offer(
+            self.admin_action,
+            refusal(
+                operator,
+                Permission.MANAGE_USERS,
+                Permission.VIEW_AUDIT,
+                Permission.MANAGE_TAG_STOCK,
+            ),
+        )
+        self.counter.offer_for(operator)
 
     def _drawer_opened(self, info: DrawerInfo) -> None:
         assert self.operator is not None
@@ -234,7 +303,7 @@ class MainWindow(QMainWindow):
                 self.desk.terminal.sign_out()
                 # What AuthService.sign_out would return; the terminal's sign-out writes
                 # the audit entry, so it is asked directly rather than auditing twice.
-                warning = self.desk.sync.unsent_warning()
+                warning = None if self.standalone else self.desk.sync.unsent_warning()
             except CashdeskError as err:  # the audit entry failed; signing out still must work
                 warning = str(err)
             if warning:
@@ -267,8 +336,19 @@ class MainWindow(QMainWindow):
         if self.background.busy:  # a payment is posting: it is activity
             self.desk.terminal.touch()
             return
-        if self.desk.terminal.check_idle():
+        terminal = self.desk.terminal
+        if terminal.check_idle():
+            self.idle_warning.clear_message()
             self._show_locked()
+            return
+        left = terminal.idle_lock_seconds - terminal.idle_seconds()
+        if left <= IDLE_WARNING_SECONDS:
+            self.idle_warning.show_message(
+                f"The screen locks in {max(1, int(left))} seconds: press any key to keep "
+                "working. The sale and anything half keyed are kept."
+            )
+        else:
+            self.idle_warning.clear_message()
 
     def lock(self) -> None:
         """Ctrl+K or Pause: lock at once; the sale in progress stays behind the lock."""
@@ -287,6 +367,8 @@ class MainWindow(QMainWindow):
     def _show_locked(self) -> None:
         operator = self.operator
         assert operator is not None
+        self.idle_warning.clear_message()
+        self.payment_page.keep_tender()  # a half-keyed tender comes back after the unlock
         self._close_dialogs()
         for action in self.session_actions:
             action.setEnabled(False)
@@ -314,12 +396,12 @@ class MainWindow(QMainWindow):
         """The same cashier is back: everything as they left it."""
         self.operator = operator
         self.cashier_status.setText(f"{operator.role.label}: {operator.full_name}")
-        for action in self.session_actions:
-            action.setEnabled(True)
+        self._offer_actions(operator)
         page = self._page_before_lock
         if page is self.payment_page and self.payment_page.operator == operator:
             self.pages.setCurrentWidget(self.payment_page)
             self.payment_page.focus_entry()
+            self.payment_page.restore_tender()
         else:
             self.begin_session(operator)
 
@@ -416,6 +498,7 @@ class MainWindow(QMainWindow):
 
     def _show_printer(self, _number: str, ok: bool, message: str) -> None:
         self.printer_status.setText(f"Printer: {'Ready' if ok else message}")
+        self.printer_status.setToolTip(self.printer_status.text())
         self._set_error(self.printer_status, not ok)
 
     def poll_devices(self) -> None:
@@ -431,6 +514,7 @@ class MainWindow(QMainWindow):
                 self._show_printer("", info.ok, info.message)
         text = device_summary(statuses)
         self.devices_status.setText(text)
+        self.devices_status.setToolTip(text)
         self._set_error(self.devices_status, text != "Devices ready")
 
     def _drawer_event(self, kind: str, message: str) -> None:
@@ -439,7 +523,19 @@ class MainWindow(QMainWindow):
         self.poll_devices()
 
     def show_sync_status(self, status: SyncStatus) -> None:
+        self.standalone = not status.configured
+        if self.standalone:
+            # A counter without a central ledger has nothing to reach: not a warning.
+            refused = status.exceptions
+            self.sync_status.setText(
+                "Standalone counter"
+                + (f" · {refused} sync exception{'s' if refused != 1 else ''}" if refused else "")
+            )
+            self.sync_status.setToolTip("This counter keeps its records locally.")
+            self._set_error(self.sync_status, bool(refused))
+            return
         self.sync_status.setText(f"Sync: {status.text}")
+        self.sync_status.setToolTip(self.sync_status.text())
         self._set_error(self.sync_status, bool(status.exceptions) or status.state == "offline")
 
     def _set_error(self, widget: QWidget, error: bool) -> None:
@@ -477,7 +573,7 @@ class MainWindow(QMainWindow):
                     f"The sale in progress is kept for {self.operator.full_name}; it comes "
                     "back when they sign in again."
                 )
-            warning = self.desk.sync.unsent_warning()
+            warning = None if self.standalone else self.desk.sync.unsent_warning()
             if warning:
                 parts.append(warning)
             if parts:
@@ -518,9 +614,10 @@ class MainWindow(QMainWindow):
         if self.operator is not None:
             self._end_session()
         self.bridge.close()
-        for helper in (self.background, self.monitor, self.tasks):
+        for helper in (self.background, self.monitor, self.tasks, self.payment_page.reads):
             helper.wait()
         self.collector.stop()
+        self.errors.unload()
 
     def _close_anyway(self) -> None:
         self._close_confirmed = True

@@ -13,6 +13,7 @@ from cashdesk.domain.calendar import long_date
 from cashdesk.domain.money import Money
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import NotFound, ValidationError
+from cashdesk.outputs import write_output
 from cashdesk.store.engine import transaction
 from cashdesk.store.license_models import (
     IssuedLicenseRow,
@@ -73,9 +74,8 @@ class LicenseDocuments(LicenseApplications):
         path = None
         if self.documents_dir is not None:
             folder = self.documents_dir / "certificates"
-            folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"{row.license_no}_{row.application}.pdf"
-            path.write_bytes(pdf)
+            write_output(path, pdf, force=True)  # 0600, folders 0700, atomic
         return IssuedLicense(
             license_no=row.license_no,
             kind=row.kind,
@@ -213,6 +213,7 @@ class LicenseDocuments(LicenseApplications):
         end: dt.date,
         out: Path,
         kind: str | None = None,
+        force: bool = False,
     ) -> int:
         """Write the register to ``out`` (.pdf or .csv); returns the number of entries."""
         from cashdesk.reports.license_register import register_csv, register_pdf
@@ -222,19 +223,18 @@ class LicenseDocuments(LicenseApplications):
             raise ValidationError(f"The register is written as .pdf or .csv, not {out.name!r}.")
         entries = self.license_register(operator, start=start, end=end, kind=kind)
         if suffix == ".csv":
-            out.write_text(register_csv(entries), encoding="utf-8", newline="")
+            write_output(out, register_csv(entries), force=force)
         else:
             printed = self.ctx.local_time(self.ctx.now()).strftime("%Y-%m-%d %H:%M")
-            out.write_bytes(
-                register_pdf(
-                    entries,
-                    city=self.ctx.config.city_name,
-                    start=start,
-                    end=end,
-                    printed=printed,
-                    workstation=self.ctx.workstation_id,
-                )
+            pdf = register_pdf(
+                entries,
+                city=self.ctx.config.city_name,
+                start=start,
+                end=end,
+                printed=printed,
+                workstation=self.ctx.workstation_id,
             )
+            write_output(out, pdf, force=force)
         with transaction(self.ctx.sessions) as s:
             self.ctx.audit(
                 s,

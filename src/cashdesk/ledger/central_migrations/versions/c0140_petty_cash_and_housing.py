@@ -1,7 +1,7 @@
 """central ledger: petty cash vouchers, counts and replenishments; housing application events
 
 Revision ID: c0140
-Revises: c0001
+Revises: c0080
 Create Date: 2026-12-04
 
 Insert-only like every workstation table: a voucher, a count, a replenishment request and the
@@ -17,7 +17,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "c0140"
-down_revision = "c0001"
+down_revision = "c0080"
 branch_labels = None
 depends_on = None
 

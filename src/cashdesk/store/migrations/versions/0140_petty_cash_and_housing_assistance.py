@@ -6,7 +6,7 @@ replenishment journal need are added to an initialised store's chart (the city's
 chart_of_accounts.csv gained them; a fresh store loads them with the rest).
 
 Revision ID: 0140
-Revises: 0090
+Revises: 0080
 Create Date: 2026-12-04
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0140"
-down_revision = "0090"
+down_revision = "0080"
 branch_labels = None
 depends_on = None
 
