@@ -40,7 +40,7 @@ def test_init_demo_creates_a_migrated_store_without_importing_qt(tmp_path: Path)
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
             head_revision()
         )
-        assert conn.execute(text("SELECT count(*) FROM revenue_codes")).scalar() == 16
+        assert conn.execute(text("SELECT count(*) FROM revenue_codes")).scalar() == 19
         assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 5
     # Running it again changes nothing and succeeds.
     again = run("--db", str(db), "init", "--demo")

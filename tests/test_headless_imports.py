@@ -52,8 +52,9 @@ def store(tmp_path: Path, demo_template: Path) -> Path:
         (["check"], set()),
         (["lookup", "nunez", "--user", "maria"], {"cashdesk.store.models"}),
         (["quote", "utility", "100000", "--amount", "10.00"], {"cashdesk.store.models"}),
+        (["housing", "eligibility", "--household", "3", "--income", "1200:monthly"], set()),
     ],
-    ids=["version", "check", "lookup", "quote"],
+    ids=["version", "check", "lookup", "quote", "housing-eligibility"],
 )
 def test_a_headless_command_loads_no_heavy_module_it_does_not_use(
     store: Path, command: list[str], allowed: set[str], monkeypatch: pytest.MonkeyPatch

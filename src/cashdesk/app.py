@@ -31,12 +31,14 @@ from cashdesk.services.day_close import DayCloseService
 from cashdesk.services.day_reports import DayReportService
 from cashdesk.services.devices import DeviceService
 from cashdesk.services.drawers import DrawerService
+from cashdesk.services.housing import HousingService
 from cashdesk.services.licenses import LicenseService
 from cashdesk.services.licenses.animal import AnimalLicenseParticipant
 from cashdesk.services.licenses.business import BusinessLicenseParticipant
 from cashdesk.services.licenses.tot import TotReturnParticipant
 from cashdesk.services.lookup import LookupService
 from cashdesk.services.payments import PaymentService
+from cashdesk.services.petty_cash import PettyCashService
 from cashdesk.services.posting import CardNumberGuard, NoRecord, Pipeline
 from cashdesk.services.programs import ProgramService
 from cashdesk.services.records import Citations, RecordsService, ReturnedChecks, UtilityBills
@@ -103,6 +105,8 @@ class Cashdesk:
     terminal: TerminalSession
     training: TrainingService
     sync: SyncService
+    petty_cash: PettyCashService
+    housing: HousingService
     # What the start did to the schema (from/to revision, the backup taken); None: current.
     upgrade: UpgradeReport | None = None
 
@@ -215,6 +219,8 @@ def open_cashdesk(
         terminal=TerminalSession(ctx, auth),
         training=training,
         sync=sync,
+        petty_cash=PettyCashService(ctx),
+        housing=HousingService(ctx),
         upgrade=upgraded,
     )
 

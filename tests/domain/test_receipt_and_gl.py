@@ -35,6 +35,8 @@ def m(text: str) -> Money:
         ("25.00 first / 35.00 later", Pricing.FIXED, "25.00", "35.00"),
         ("as keyed", Pricing.KEYED, None, None),
         ("as invoiced", Pricing.KEYED, None, None),
+        ("as received", Pricing.KEYED, None, None),
+        ("100.00 (renters)", Pricing.FIXED, "100.00", None),
         ("schedule (RULES.md section 1)", Pricing.SCHEDULE, None, None),
         ("open bill items", Pricing.SCHEDULE, None, None),
     ],
@@ -54,6 +56,10 @@ def test_catalog_lines_follow_the_city_prices(catalog: Catalog) -> None:
     assert catalog.line("NSF", alternate=True).amount == m("35.00")
     dep = catalog.line("FAC-DEP", amount=m("150"), reference="INV-77")
     assert (dep.gl_account, dep.fund) == ("101-000-21500", "101")
+    assert catalog.line("USET").amount == m("25.00")
+    assert catalog.line("UDEP").gl_account == "501-000-21600"
+    assert catalog.line("UDEP").amount == m("100.00")
+    assert catalog.line("SUSP", amount=m("12.34")).gl_account == "101-000-21700"
     misc = catalog.line("MISC", amount=m("3.25"), description="Copies")
     assert misc.gl_account == "101-150-36900"
     assert misc.description == "Miscellaneous receipt: Copies"

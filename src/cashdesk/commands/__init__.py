@@ -15,6 +15,7 @@ from cashdesk.commands import (
     drawer,
     ledger,
     licenses,
+    programs,
     quote,
     records,
     store,
@@ -32,5 +33,6 @@ MODULES = [
     audit,
     ledger,
     check,
+    programs,
 ]
 quote.KIND_MODULES += [licenses, records]  # their `quote` kinds

@@ -60,6 +60,8 @@ class RevenueCode:
 
 _FIXED = re.compile(r"^(?P<price>\d+\.\d{2})$")
 _FIXED_ALT_PAREN = re.compile(r"^(?P<price>\d+\.\d{2}) \((?P<alt>\d+\.\d{2}) (?P<label>[^)]+)\)$")
+# A fixed price with the case it applies to: "100.00 (renters)" (a deposit renters pay).
+_FIXED_FOR = re.compile(r"^(?P<price>\d+\.\d{2}) \((?P<label>[^)0-9]+)\)$")
 _FIXED_ALT_SLASH = re.compile(
     r"^(?P<price>\d+\.\d{2}) (?P<first>\w+) / (?P<alt>\d+\.\d{2}) (?P<label>\w+)$"
 )
@@ -74,7 +76,9 @@ def parse_pricing(text: str) -> tuple[Pricing, Money | None, Money | None, str]:
         return Pricing.FIXED, Money.parse(m["price"]), Money.parse(m["alt"]), m["label"]
     if m := _FIXED_ALT_SLASH.match(text):
         return Pricing.FIXED, Money.parse(m["price"]), Money.parse(m["alt"]), m["label"]
-    if text in {"as keyed", "as invoiced"}:
+    if m := _FIXED_FOR.match(text):
+        return Pricing.FIXED, Money.parse(m["price"]), None, ""
+    if text in {"as keyed", "as invoiced", "as received"}:
         return Pricing.KEYED, None, None, ""
     return Pricing.SCHEDULE, None, None, ""
 

@@ -14,6 +14,7 @@ class Role(enum.StrEnum):
     LEAD = "lead"  # lead cashier: the counter's supervisor
     ADMIN = "admin"  # finance administrator
     AUDITOR = "auditor"  # read-only
+    PROGRAM_STAFF = "program_staff"  # housing assistance program: applications, no cash
 
     @property
     def label(self) -> str:
@@ -22,6 +23,7 @@ class Role(enum.StrEnum):
             Role.LEAD: "Lead cashier",
             Role.ADMIN: "Finance administrator",
             Role.AUDITOR: "Auditor",
+            Role.PROGRAM_STAFF: "Housing program staff",
         }[self]
 
 
@@ -53,6 +55,11 @@ class Permission(enum.StrEnum):
     VIEW_AUDIT = "view_audit"
     EXPORT_AUDIT = "export_audit"
     MANAGE_SYNC = "manage_sync"  # retry or resolve rows the central ledger refused
+    # The petty cash fund's custodian (a lead): vouchers, counts, replenishment. Never a drawer.
+    PETTY_CASH = "petty_cash"
+    # Housing assistance applications are personal data: program staff, leads, administrators.
+    HOUSING_PROGRAM = "housing_program"
+    EXPORT_HOUSING = "export_housing"  # applications leave cashdesk only by an administrator
     # Find accounts, citations and licenses: names, addresses and balances (any signed-in user).
     LOOK_UP_RECORDS = "look_up_records"
 
@@ -99,6 +106,8 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             # Returned-check work needs the whole account number; only leads do it.
             Permission.SEE_CHECK_ACCOUNTS,
             Permission.MANAGE_SYNC,
+            Permission.PETTY_CASH,
+            Permission.HOUSING_PROGRAM,
         }
     ),
     # The finance administrator manages the system but does not handle cash, so a drawer
@@ -116,6 +125,8 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_TAG_STOCK,
             Permission.LICENSE_REGISTER,
             Permission.RUN_REPORTS,
+            Permission.HOUSING_PROGRAM,
+            Permission.EXPORT_HOUSING,
         }
     ),
     Role.AUDITOR: frozenset(
@@ -129,6 +140,8 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.LOOK_UP_RECORDS,
         }
     ),
+    # Program staff take and review housing applications; they handle no cash.
+    Role.PROGRAM_STAFF: frozenset({Permission.HOUSING_PROGRAM}),
 }
 
 # What a user flagged for training may still do: everything else has a real effect (a drawer
@@ -169,6 +182,9 @@ _WHAT = {
     Permission.VIEW_AUDIT: "read the audit trail",
     Permission.EXPORT_AUDIT: "export the audit trail",
     Permission.MANAGE_SYNC: "retry or resolve sync exceptions (a lead cashier must)",
+    Permission.PETTY_CASH: "keep the petty cash fund (a lead cashier must)",
+    Permission.HOUSING_PROGRAM: "see housing assistance applications (program staff must)",
+    Permission.EXPORT_HOUSING: "export housing applications (a finance administrator must)",
     Permission.LOOK_UP_RECORDS: "look up accounts, citations and licenses",
 }
 

@@ -52,6 +52,12 @@ LEDGER_TABLES = (
     "journal_lines",
     "voids",
     "drawer_sessions",
+    "petty_cash_vouchers",
+    "petty_cash_replenishments",
+    "petty_cash_replenishment_vouchers",
+    "petty_cash_checks_received",
+    "petty_cash_counts",
+    "housing_application_events",
     "audit_chain_heads",
 )
 REFERENCE_TABLES = (

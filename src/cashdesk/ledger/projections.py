@@ -37,6 +37,12 @@ TABLE_ORDER: list[str] = [
     "journal_lines",
     "voids",
     "drawer_sessions",
+    "petty_cash_vouchers",
+    "petty_cash_replenishments",
+    "petty_cash_replenishment_vouchers",
+    "petty_cash_checks_received",
+    "petty_cash_counts",
+    "housing_application_events",
 ]
 
 PROJECTIONS: dict[str, Projection] = {}
@@ -279,6 +285,154 @@ def _drawer_session(event: OutboxEvent) -> list[Row]:
                 "opened_at": _moment(p["opened_at"], "opened at"),
                 "opening_bank_cents": _cents(p["opening_bank_cents"], "opening bank"),
                 "status": _text(p["status"], "status"),
+            },
+        )
+    ]
+
+
+# -- petty cash and housing (RULES.md sections 11 and 12) ------------------------------------
+_VOUCHER_NUMBER = re.compile(r"^PC-(?P<seq>\d{6,9})$")
+
+
+def _bool(value: Any, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise ProjectionError(f"{what} must be true or false, not {value!r}")
+    return value
+
+
+@projection("pc_voucher")
+def _petty_cash_voucher(event: OutboxEvent) -> list[Row]:
+    p = event.payload
+    number = _text(p["number"], "voucher number")
+    match = _VOUCHER_NUMBER.match(number)
+    if match is None:
+        raise ProjectionError(f"{number!r} is not a petty cash voucher number")
+    return [
+        (
+            "petty_cash_vouchers",
+            {
+                "id": _text(p["id"], "voucher id"),
+                "event_uuid": event.uuid,
+                "workstation": _own_workstation(p, event),
+                "number": number,
+                "seq": int(match["seq"]),
+                "paid_on": _date(p["paid_on"], "paid on"),
+                "paid_at": _moment(p["paid_at"], "paid at"),
+                "custodian": _text(p["custodian"], "custodian"),
+                "approver": _text(p.get("approver"), "approver", default=""),
+                "payee": _text(p["payee"], "payee"),
+                "purpose": _text(p["purpose"], "purpose"),
+                "expense_account": _text(p["expense_account"], "expense account"),
+                "amount_cents": _cents(p["amount_cents"], "voucher amount"),
+                "receipt_attached": _bool(p["receipt_attached"], "receipt attached"),
+            },
+        )
+    ]
+
+
+@projection("pc_replenishment")
+def _petty_cash_replenishment(event: OutboxEvent) -> list[Row]:
+    p = event.payload
+    replenishment_id = _text(p["id"], "replenishment id")
+    requested_at = _moment(p["requested_at"], "requested at")
+    entry = p["journal_entry"]
+    rows = _journal(event, entry, receipt_id=None, posted_at=requested_at)
+    total_cents = _cents(p["total_cents"], "replenishment total")
+    if sum(line["debit_cents"] for line in entry["lines"]) != total_cents:
+        raise ProjectionError("the replenishment's journal entry does not carry its total")
+    rows.append(
+        (
+            "petty_cash_replenishments",
+            {
+                "id": replenishment_id,
+                "event_uuid": event.uuid,
+                "workstation": _own_workstation(p, event),
+                "number": _text(p["number"], "replenishment number"),
+                "requested_on": _date(p["requested_on"], "requested on"),
+                "requested_at": requested_at,
+                "requested_by": _text(p["requested_by"], "requested by"),
+                "total_cents": total_cents,
+                "journal_entry_id": _text(entry["id"], "journal entry id"),
+            },
+        )
+    )
+    rows += [
+        (
+            "petty_cash_replenishment_vouchers",
+            {"replenishment_id": replenishment_id, "voucher_id": _text(v, "voucher id")},
+        )
+        for v in p["vouchers"]
+    ]
+    return rows
+
+
+@projection("pc_replenished")
+def _petty_cash_replenished(event: OutboxEvent) -> list[Row]:
+    p = event.payload
+    _own_workstation(p, event)
+    return [
+        (
+            "petty_cash_checks_received",
+            {
+                "event_uuid": event.uuid,
+                "replenishment_id": _text(p["replenishment_id"], "replenishment id"),
+                "received_at": _moment(p["received_at"], "received at"),
+                "received_by": _text(p["received_by"], "received by"),
+                "check_number": _text(p["check_number"], "check number"),
+                "amount_cents": _cents(p["amount_cents"], "check amount"),
+            },
+        )
+    ]
+
+
+@projection("pc_count")
+def _petty_cash_count(event: OutboxEvent) -> list[Row]:
+    p = event.payload
+    return [
+        (
+            "petty_cash_counts",
+            {
+                "id": _text(p["id"], "count id"),
+                "event_uuid": event.uuid,
+                "workstation": _own_workstation(p, event),
+                "counted_on": _date(p["counted_on"], "counted on"),
+                "counted_at": _moment(p["counted_at"], "counted at"),
+                "counted_by": _text(p["counted_by"], "counted by"),
+                "cash_cents": _cents(p["cash_cents"], "cash"),
+                "open_vouchers_cents": _cents(p["open_vouchers_cents"], "open vouchers"),
+                "difference_cents": _cents(p["difference_cents"], "difference"),
+                "note": _text(p.get("note"), "note", default=""),
+            },
+        )
+    ]
+
+
+@projection("housing")
+def _housing_event(event: OutboxEvent) -> list[Row]:
+    p = event.payload
+    members = p["members"]
+    if not isinstance(members, list) or not members:
+        raise ProjectionError("a housing application lists its household's members")
+    anniversary, closed_on = p.get("anniversary"), p.get("closed_on")
+    return [
+        (
+            "housing_application_events",
+            {
+                "event_uuid": event.uuid,
+                "application_id": _text(p["id"], "application id"),
+                "number": _text(p["number"], "application number"),
+                "workstation": _own_workstation(p, event),
+                "event": _text(p["event"], "event"),
+                "status": _text(p["status"], "status"),
+                "at": event.created_at,
+                "by_user": _text(p["by"], "by"),
+                "household_size": len(members),
+                "annual_income_cents": _cents(p["annual_income_cents"], "annual income"),
+                "limit_cents": _cents(p["limit_cents"], "limit"),
+                "eligible": _bool(p["eligible"], "eligible"),
+                "reason": _text(p.get("decision_reason"), "reason", default=""),
+                "anniversary": _date(anniversary, "anniversary") if anniversary else None,
+                "closed_on": _date(closed_on, "closed on") if closed_on else None,
             },
         )
     ]

@@ -42,6 +42,7 @@ class OverrideAction(enum.StrEnum):
     NO_SALE = "no_sale"
     OVER_SHORT_SIGNOFF = "over_short_signoff"
     REOPEN_DRAWER = "reopen_drawer"
+    PETTY_CASH_VOUCHER = "petty_cash_voucher"  # a voucher over $25.00 (RULES.md section 11)
 
     @property
     def label(self) -> str:
@@ -50,6 +51,7 @@ class OverrideAction(enum.StrEnum):
             OverrideAction.NO_SALE: "open the drawer with no sale",
             OverrideAction.OVER_SHORT_SIGNOFF: "sign off an over/short",
             OverrideAction.REOPEN_DRAWER: "reopen a closed drawer",
+            OverrideAction.PETTY_CASH_VOUCHER: "pay a petty cash voucher over $25.00",
         }[self]
 
 

@@ -92,7 +92,11 @@ class User(Base):
     # HMAC of the fields that never change (store/sealing.py): an edit without the key shows.
     row_mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
-    __table_args__ = (CheckConstraint("role IN ('cashier','lead','admin','auditor')", name="role"),)
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('cashier','lead','admin','auditor','program_staff')", name="role"
+        ),
+    )
 
 
 class GLAccountRow(Base):
@@ -388,3 +392,6 @@ from cashdesk.store import security_models  # noqa: E402,F401
 
 # isort: split
 from cashdesk.store import ledger_models  # noqa: E402,F401
+
+# isort: split
+from cashdesk.store import program_models  # noqa: E402,F401

@@ -44,6 +44,7 @@ from cashdesk.ui.errors import ErrorHandler
 from cashdesk.ui.lock import ActivityFilter, LockPage
 from cashdesk.ui.operations import Background
 from cashdesk.ui.payment import PaymentPage
+from cashdesk.ui.program_screens import ProgramScreens
 from cashdesk.ui.receipts import TodaysReceiptsDialog, failure_text
 from cashdesk.ui.sign_in import SignInPage
 from cashdesk.ui.sync_panel import SyncDialog
@@ -188,6 +189,7 @@ class MainWindow(QMainWindow):
             widget.setTextFormat(Qt.TextFormat.PlainText)
         self.bridge.receipt_printed.connect(self._show_printer)
         self.drawer_screens = DrawerScreens(self)
+        self.program_screens = ProgramScreens(self)  # petty cash and housing assistance
         self.bridge.device_status.connect(self.show_devices_status)
         self.bridge.drawer_status.connect(self._drawer_event)
         self.bridge.sync_state.connect(self.show_sync_status)
