@@ -96,7 +96,11 @@ def main() -> int:
         home = Path(tmp)
         env = child_env(home)
         db = home / "demo.db"
-        cashdesk = [sys.executable, "-m", "cashdesk.cli", "--db", str(db)]
+        # A configured workstation (the defaults): without a config, the first start's
+        # setup dialog would wait for someone to fill it in.
+        config = home / "workstation.toml"
+        config.write_text("", encoding="utf-8")
+        cashdesk = [sys.executable, "-m", "cashdesk.cli", "--config", str(config), "--db", str(db)]
         bare = [sys.executable, "-c", BARE_WINDOW]
         timed([*cashdesk, "--demo"], env)  # builds the demo store (not measured)
         timed(cashdesk, env)  # one warm-up of each, so the file cache is the same for both

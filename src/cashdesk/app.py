@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
@@ -14,38 +15,11 @@ from cashdesk.clock import Clock, SystemClock
 from cashdesk.config import Config, default_db_path
 from cashdesk.devices.base import Devices
 from cashdesk.devices.factory import build_devices
-from cashdesk.domain.catalog import PLAIN_CODES
-from cashdesk.domain.programs import CODES as PROGRAM_CODES
 from cashdesk.domain.roles import Role
 from cashdesk.events import EventBus
 from cashdesk.outputs import protect_file, protect_store
 from cashdesk.resources import city_dir
-from cashdesk.services.approvals import ApprovalService
-from cashdesk.services.audit import AuditService
-from cashdesk.services.auth import AuthService
-from cashdesk.services.balancing import BalancingService
-from cashdesk.services.batches import BatchRows, BatchService
-from cashdesk.services.catalog import CatalogService
 from cashdesk.services.context import ServiceContext
-from cashdesk.services.day_close import DayCloseService
-from cashdesk.services.day_reports import DayReportService
-from cashdesk.services.devices import DeviceService
-from cashdesk.services.drawers import DrawerService
-from cashdesk.services.housing import HousingService
-from cashdesk.services.licenses import LicenseService
-from cashdesk.services.licenses.animal import AnimalLicenseParticipant
-from cashdesk.services.licenses.business import BusinessLicenseParticipant
-from cashdesk.services.licenses.tot import TotReturnParticipant
-from cashdesk.services.lookup import LookupService
-from cashdesk.services.payments import PaymentService
-from cashdesk.services.petty_cash import PettyCashService
-from cashdesk.services.posting import CardNumberGuard, NoRecord, Pipeline
-from cashdesk.services.programs import ProgramService
-from cashdesk.services.records import Citations, RecordsService, ReturnedChecks, UtilityBills
-from cashdesk.services.session import TerminalSession
-from cashdesk.services.sync import SyncService
-from cashdesk.services.training import TrainingService
-from cashdesk.services.users import UserService
 from cashdesk.store.backup import UpgradeReport, upgrade_with_backup
 from cashdesk.store.engine import (
     StoreError,
@@ -59,6 +33,30 @@ from cashdesk.store.lock import InstanceLock
 from cashdesk.store.models import User, Workstation
 from cashdesk.store.records_search import keep_index_current
 from cashdesk.store.reference import load_chart_and_codes, load_city_records
+
+if TYPE_CHECKING:  # each service is imported when the desk first uses it (Cashdesk below)
+    from cashdesk.services.approvals import ApprovalService
+    from cashdesk.services.audit import AuditService
+    from cashdesk.services.auth import AuthService
+    from cashdesk.services.balancing import BalancingService
+    from cashdesk.services.batches import BatchService
+    from cashdesk.services.catalog import CatalogService
+    from cashdesk.services.day_close import DayCloseService
+    from cashdesk.services.day_reports import DayReportService
+    from cashdesk.services.devices import DeviceService
+    from cashdesk.services.drawers import DrawerService
+    from cashdesk.services.housing import HousingService
+    from cashdesk.services.licenses import LicenseService
+    from cashdesk.services.lookup import LookupService
+    from cashdesk.services.payments import PaymentService
+    from cashdesk.services.petty_cash import PettyCashService
+    from cashdesk.services.posting import Pipeline
+    from cashdesk.services.programs import ProgramService
+    from cashdesk.services.records import RecordsService
+    from cashdesk.services.session import TerminalSession
+    from cashdesk.services.sync import SyncService
+    from cashdesk.services.training import TrainingService
+    from cashdesk.services.users import UserService
 
 log = logging.getLogger(__name__)
 
@@ -77,39 +75,175 @@ DEMO_USERS = (
 DEMO_TAG_STOCK = ("T", 60000, 60999)
 
 
-@dataclass(slots=True)
 class Cashdesk:
-    """Everything a front end (the Qt window or the CLI) talks to."""
+    """Everything a front end (the Qt window or the CLI) talks to.
 
-    ctx: ServiceContext
-    engine: Engine
-    # What the app found at start (an unclean shutdown and the integrity check it caused);
-    # the UI shows ``startup.message`` when it is not empty.
-    startup: StartupReport
-    instance_lock: InstanceLock | None  # None for a read-only or test desk opened unlocked
-    auth: AuthService
-    catalog: CatalogService
-    drawers: DrawerService
-    payments: PaymentService
-    licenses: LicenseService
-    programs: ProgramService
-    devices: DeviceService
-    records: RecordsService
-    lookup: LookupService
-    batches: BatchService
-    day_reports: DayReportService
-    balancing: BalancingService
-    day_close: DayCloseService
-    users: UserService
-    approvals: ApprovalService
-    audit: AuditService
-    terminal: TerminalSession
-    training: TrainingService
-    sync: SyncService
-    petty_cash: PettyCashService
-    housing: HousingService
-    # What the start did to the schema (from/to revision, the backup taken); None: current.
-    upgrade: UpgradeReport | None = None
+    Each service is built (and its module imported) the first time it is used, so a command
+    that looks something up does not pay for posting, licenses, reports or sync."""
+
+    def __init__(
+        self,
+        *,
+        ctx: ServiceContext,
+        engine: Engine,
+        startup: StartupReport,
+        instance_lock: InstanceLock | None,
+        hasher: PasswordHasher | None = None,
+        documents_dir: Path,
+        upgrade: UpgradeReport | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.engine = engine
+        # What the app found at start (an unclean shutdown and the integrity check it caused);
+        # the UI shows ``startup.message`` when it is not empty.
+        self.startup = startup
+        self.instance_lock = instance_lock  # None for a read-only or test desk opened unlocked
+        # What the start did to the schema (from/to revision, the backup taken); None: current.
+        self.upgrade = upgrade
+        self._hasher = hasher
+        self._documents_dir = documents_dir
+
+    @cached_property
+    def catalog(self) -> CatalogService:
+        from cashdesk.services.catalog import CatalogService
+
+        return CatalogService(self.ctx)
+
+    @cached_property
+    def auth(self) -> AuthService:
+        from cashdesk.services.auth import AuthService
+
+        auth = AuthService(self.ctx, self._hasher)
+        auth.unsent_check = lambda: self.sync.unsent_warning()
+        return auth
+
+    @cached_property
+    def sync(self) -> SyncService:
+        from cashdesk.services.sync import SyncService
+
+        return SyncService(self.ctx)
+
+    @cached_property
+    def drawers(self) -> DrawerService:
+        from cashdesk.services.drawers import DrawerService
+
+        return DrawerService(self.ctx)
+
+    @cached_property
+    def payments(self) -> PaymentService:
+        """Posting, with everything it posts for: training receipts and every participant
+        (licenses among them); a revenue code nobody records is refused here."""
+        from cashdesk.services.licenses import LicenseService
+        from cashdesk.services.payments import PaymentService
+        from cashdesk.services.training import TrainingService
+
+        payments = PaymentService(self.ctx, self.catalog)
+        self.training = TrainingService(self.ctx, payments)
+        payments.training_poster = self.training.post
+        self.licenses = LicenseService(self.ctx, payments, documents_dir=self._documents_dir)
+        register_participants(payments.pipeline, self.licenses)
+        payments.pipeline.require_owners(code.code for code in self.catalog.catalog())
+        return payments
+
+    @cached_property
+    def licenses(self) -> LicenseService:
+        self.payments  # noqa: B018 - builds the licenses with the posting they take part in
+        return self.__dict__["licenses"]  # type: ignore[no-any-return]
+
+    @cached_property
+    def training(self) -> TrainingService:
+        self.payments  # noqa: B018 - built together
+        return self.__dict__["training"]  # type: ignore[no-any-return]
+
+    @cached_property
+    def programs(self) -> ProgramService:
+        from cashdesk.services.programs import ProgramService
+
+        return ProgramService(self.ctx)
+
+    @cached_property
+    def devices(self) -> DeviceService:
+        from cashdesk.services.devices import DeviceService
+
+        return DeviceService(self.ctx)
+
+    @cached_property
+    def records(self) -> RecordsService:
+        from cashdesk.services.records import RecordsService
+
+        return RecordsService(self.ctx)
+
+    @cached_property
+    def lookup(self) -> LookupService:
+        from cashdesk.services.lookup import LookupService
+
+        return LookupService(self.ctx)
+
+    @cached_property
+    def batches(self) -> BatchService:
+        from cashdesk.services.batches import BatchService
+
+        return BatchService(
+            self.ctx,
+            catalog=self.catalog,
+            drawers=self.drawers,
+            payments=self.payments,
+            records=self.records,
+        )
+
+    @cached_property
+    def day_reports(self) -> DayReportService:
+        from cashdesk.services.day_reports import DayReportService
+
+        return DayReportService(self.ctx)
+
+    @cached_property
+    def balancing(self) -> BalancingService:
+        from cashdesk.services.balancing import BalancingService
+
+        return BalancingService(self.ctx)
+
+    @cached_property
+    def day_close(self) -> DayCloseService:
+        from cashdesk.services.day_close import DayCloseService
+
+        return DayCloseService(self.ctx, self.day_reports)
+
+    @cached_property
+    def users(self) -> UserService:
+        from cashdesk.services.users import UserService
+
+        return UserService(self.ctx, self.auth)
+
+    @cached_property
+    def approvals(self) -> ApprovalService:
+        from cashdesk.services.approvals import ApprovalService
+
+        return ApprovalService(self.ctx, self.auth)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from cashdesk.services.audit import AuditService
+
+        return AuditService(self.ctx)
+
+    @cached_property
+    def terminal(self) -> TerminalSession:
+        from cashdesk.services.session import TerminalSession
+
+        return TerminalSession(self.ctx, self.auth)
+
+    @cached_property
+    def petty_cash(self) -> PettyCashService:
+        from cashdesk.services.petty_cash import PettyCashService
+
+        return PettyCashService(self.ctx)
+
+    @cached_property
+    def housing(self) -> HousingService:
+        from cashdesk.services.housing import HousingService
+
+        return HousingService(self.ctx)
 
     def close(self) -> None:
         """A clean close: the store is checkpointed, then the running marker and the
@@ -176,59 +310,36 @@ def open_cashdesk(
         events=EventBus(),
         read_sessions=make_session_factory(engine.execution_options(cashdesk_read_only=True)),
     )
-    catalog = CatalogService(ctx)
     keep_index_current()  # licenses issued here are found by the next search
-    auth, sync = AuthService(ctx, hasher), SyncService(ctx)
-    auth.unsent_check = sync.unsent_warning
-    drawers = DrawerService(ctx)
-    payments = PaymentService(ctx, catalog)
-    training = TrainingService(ctx, payments)
-    payments.training_poster = training.post
-    licenses = LicenseService(ctx, payments, documents_dir=path.parent / "documents")
-    records = RecordsService(ctx)
-    batches = BatchService(
-        ctx, catalog=catalog, drawers=drawers, payments=payments, records=records
-    )
-    register_participants(payments.pipeline, licenses)
-    day_reports = DayReportService(ctx)
-    audit = AuditService(ctx)
-    if upgrade:
-        audit.record_config(config)
-    # A revenue code nobody records would take money for nothing: refused at start.
-    payments.pipeline.require_owners(code.code for code in catalog.catalog())
-    return Cashdesk(
+    desk = Cashdesk(
         ctx=ctx,
         engine=engine,
         startup=StartupReport(unclean_shutdown=unclean, integrity=integrity),
         instance_lock=lock,
-        auth=auth,
-        catalog=catalog,
-        drawers=drawers,
-        payments=payments,
-        licenses=licenses,
-        programs=ProgramService(ctx),
-        devices=DeviceService(ctx),
-        records=records,
-        lookup=LookupService(ctx),
-        batches=batches,
-        day_reports=day_reports,
-        balancing=BalancingService(ctx),
-        day_close=DayCloseService(ctx, day_reports),
-        users=UserService(ctx, auth),
-        approvals=ApprovalService(ctx, auth),
-        audit=audit,
-        terminal=TerminalSession(ctx, auth),
-        training=training,
-        sync=sync,
-        petty_cash=PettyCashService(ctx),
-        housing=HousingService(ctx),
+        hasher=hasher,
+        documents_dir=path.parent / "documents",
         upgrade=upgraded,
     )
+    if upgrade:
+        # The app and every command that writes: the configuration is recorded, and a
+        # revenue code nobody records (it would take money for nothing) is refused at start.
+        desk.audit.record_config(config)
+        desk.payments  # noqa: B018
+    return desk
 
 
 def register_participants(pipeline: Pipeline, licenses: LicenseService) -> None:
     """Every kind of record a receipt touches, each owning its revenue codes (see
     services/posting.py). Codes that keep no record are the plain catalog's."""
+    from cashdesk.domain.catalog import PLAIN_CODES
+    from cashdesk.domain.programs import CODES as PROGRAM_CODES
+    from cashdesk.services.batches import BatchRows
+    from cashdesk.services.licenses.animal import AnimalLicenseParticipant
+    from cashdesk.services.licenses.business import BusinessLicenseParticipant
+    from cashdesk.services.licenses.tot import TotReturnParticipant
+    from cashdesk.services.posting import CardNumberGuard, NoRecord
+    from cashdesk.services.records import Citations, ReturnedChecks, UtilityBills
+
     pipeline.register(CardNumberGuard())
     pipeline.register(UtilityBills())
     pipeline.register(Citations())

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from collections.abc import Iterable
 
 import pytest
 from hypothesis import given, settings
@@ -9,7 +10,14 @@ from hypothesis import strategies as st
 
 from cashdesk.domain import tender as T
 from cashdesk.domain.catalog import Catalog, Pricing, parse_pricing, revenue_code_from_row
-from cashdesk.domain.gl import check_balanced, distribute, fund_balances, reverse
+from cashdesk.domain.gl import (
+    JournalLine,
+    check_balanced,
+    check_balanced_cents,
+    distribute,
+    fund_balances,
+    reverse,
+)
 from cashdesk.domain.lines import ChargeLine
 from cashdesk.domain.money import Money, total
 from cashdesk.domain.receipt import ReceiptDraft
@@ -119,8 +127,6 @@ def test_reversal_swaps_sides_and_balances(catalog: Catalog) -> None:
 
 
 def test_unbalanced_fund_is_detected() -> None:
-    from cashdesk.domain.gl import JournalLine
-
     z = Money.zero()
     entry = [
         JournalLine(account="101-000-10100", debit=m("10"), credit=z),
@@ -128,6 +134,38 @@ def test_unbalanced_fund_is_detected() -> None:
     ]
     with pytest.raises(ValidationError, match="fund 101, 520"):
         check_balanced(entry)
+
+
+def _as_cents(entry: Iterable[JournalLine]) -> list[tuple[str, int, int]]:
+    return [(j.account, j.debit.cents, j.credit.cents) for j in entry]
+
+
+def test_cents_balance_check_accepts_what_the_money_check_accepts(catalog: Catalog) -> None:
+    entry = distribute([catalog.line("GOLF-R"), catalog.line("DAR-10", alternate=True)])
+    check_balanced_cents(_as_cents(entry))
+    check_balanced_cents(_as_cents(entry + reverse(entry)))
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ([("101-000-10100", 1000, 0), ("520-700-34720", 0, 1000)], "fund 101, 520"),
+        ([("101-000-10100", 1000, 0), ("101-150-36900", 0, 999)], "does not balance"),
+        ([("101-000-10100", -5, 0), ("101-150-36900", 0, -5)], "never negative"),
+        ([("101-000-10100", 5, 5)], "either a debit or a credit"),
+        ([("101-000-10100", 0, 0)], "either a debit or a credit"),
+        ([("GOLF", 5, 0), ("101-150-36900", 0, 5)], "not a GL account"),
+    ],
+)
+def test_cents_balance_check_refuses_what_the_money_check_refuses(
+    lines: list[tuple[str, int, int]], message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        check_balanced_cents(lines)
+    with pytest.raises(ValidationError, match=message):
+        check_balanced(
+            JournalLine(account=a, debit=Money(cents=d), credit=Money(cents=c)) for a, d, c in lines
+        )
 
 
 def test_draft_flow_and_change(catalog: Catalog) -> None:

@@ -92,6 +92,25 @@ def fund_balances(entry: Iterable[JournalLine]) -> dict[str, Money]:
     return dict(balances)
 
 
+def check_balanced_cents(entry: Iterable[tuple[str, int, int]]) -> None:
+    """``check_balanced`` for (account, debit cents, credit cents) triples: the same rules
+    (a GL account, never negative, a debit or a credit, balanced overall and per fund) on
+    plain integers, for the central push, which checks thousands of entries a second."""
+    per_fund: dict[str, int] = {}
+    for account, debit, credit in entry:
+        fund = fund_of(account)
+        if debit < 0 or credit < 0:
+            raise ValidationError("Journal amounts are never negative.")
+        if bool(debit) == bool(credit):
+            raise ValidationError("A journal line is either a debit or a credit.")
+        per_fund[fund] = per_fund.get(fund, 0) + debit - credit
+    if sum(per_fund.values()):
+        raise ValidationError("The journal entry does not balance.")
+    unbalanced = ", ".join(sorted(fund for fund, bal in per_fund.items() if bal))
+    if unbalanced:
+        raise ValidationError(f"The journal entry does not balance in fund {unbalanced}.")
+
+
 def check_balanced(entry: Iterable[JournalLine]) -> None:
     entry = tuple(entry)
     if total(line.net for line in entry):

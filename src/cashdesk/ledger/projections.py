@@ -22,8 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cashdesk.domain.gl import JournalLine, check_balanced
-from cashdesk.domain.money import Money
+from cashdesk.domain.gl import check_balanced_cents
 
 Row = tuple[str, dict[str, Any]]
 Projection = Callable[["OutboxEvent"], list[Row]]
@@ -131,11 +130,11 @@ def _journal(
     event: OutboxEvent, entry: Mapping[str, Any], *, receipt_id: str | None, posted_at: dt.datetime
 ) -> list[Row]:
     lines = entry["lines"]
-    check_balanced(
-        JournalLine(
-            account=_text(line["account"], "journal account"),
-            debit=Money(cents=_cents(line["debit_cents"], "debit")),
-            credit=Money(cents=_cents(line["credit_cents"], "credit")),
+    check_balanced_cents(
+        (
+            _text(line["account"], "journal account"),
+            _cents(line["debit_cents"], "debit"),
+            _cents(line["credit_cents"], "credit"),
         )
         for line in lines
     )

@@ -74,7 +74,6 @@ from cashdesk.domain.search_text import fold
 from cashdesk.domain.tender import TenderKind
 from cashdesk.errors import NotFound, StateError, ValidationError
 from cashdesk.services.context import ServiceContext
-from cashdesk.services.payments import entry_payload
 from cashdesk.services.posting import Participant, Posting, Voiding
 from cashdesk.store.engine import transaction
 from cashdesk.store.models import (
@@ -405,6 +404,8 @@ class RecordsService:
         reason: str = "NSF",
     ) -> ReturnedCheckResult:
         """A lead cashier records that the bank returned the check that paid a receipt."""
+        from cashdesk.services.payments import entry_payload  # posting's, not a lookup's
+
         operator.require(Permission.PROCESS_RETURNED_CHECK)
         reason = " ".join(reason.split())[:60] or "NSF"
         now = self.ctx.now()
