@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from cashdesk.app import Cashdesk
-from cashdesk.devices.drawer import DrawerEvent
 from cashdesk.devices.document import ReceiptDocument
+from cashdesk.devices.drawer import DrawerEvent
 from cashdesk.devices.simulated import KEPT, SimulatedDrawer, SimulatedPrinter
 from cashdesk.domain import tender as T
 from cashdesk.domain.money import Money
