@@ -41,7 +41,7 @@ def test_init_demo_creates_a_migrated_store_without_importing_qt(tmp_path: Path)
             head_revision()
         )
         assert conn.execute(text("SELECT count(*) FROM revenue_codes")).scalar() == 19
-        assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 5
+        assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 6
     # Running it again changes nothing and succeeds.
     again = run("--db", str(db), "init", "--demo")
     assert again.returncode == 0 and "created" not in again.stdout

@@ -26,7 +26,8 @@ def cashdesk(
         capture_output="stdout" not in kwargs,
         text=True,
         timeout=120,
-        env=env or dict(os.environ),
+        # Commands that sign in (lookup) take the demo password from the environment.
+        env=env or dict(os.environ, CASHDESK_PASSWORD="riverbend1"),
         **kwargs,
     )
 
@@ -61,7 +62,14 @@ def test_output_into_a_closed_pipe_ends_quietly(store: Path) -> None:
     os.close(read)  # the reader (`| head`) is gone before cashdesk writes
     try:
         result = cashdesk(
-            "--db", str(store), "lookup", "Chen", stdout=write, stderr=subprocess.PIPE
+            "--db",
+            str(store),
+            "lookup",
+            "Chen",
+            "--user",
+            "maria",
+            stdout=write,
+            stderr=subprocess.PIPE,
         )
     finally:
         os.close(write)
@@ -89,7 +97,7 @@ def test_read_only_commands_run_side_by_side_and_beside_the_window(store: Path) 
         commands = [
             ("quote", "utility", "100000", "--amount", "12.34", "--json"),
             ("quote", "citation", "RB2600000", "--json"),
-            ("lookup", "Chen", "--json"),
+            ("lookup", "Chen", "--user", "maria", "--json"),
         ] * 4
         with ThreadPoolExecutor(max_workers=4) as pool:
             results = list(pool.map(lambda a: cashdesk("--db", str(store), *a), commands))
@@ -104,7 +112,7 @@ def test_read_only_commands_run_side_by_side_and_beside_the_window(store: Path) 
 
 def test_a_shared_command_on_a_missing_store_creates_nothing(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.db"
-    result = cashdesk("--db", str(missing), "lookup", "Chen")
+    result = cashdesk("--db", str(missing), "lookup", "Chen", "--user", "maria")
     assert result.returncode == 2
     assert "There is no store at" in result.stderr
     assert list(tmp_path.iterdir()) == []

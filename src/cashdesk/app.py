@@ -70,6 +70,7 @@ DEMO_USERS = (
     ("lead", "Zoë Müller", Role.LEAD, "3333"),
     ("admin", "Priya Singh", Role.ADMIN, "4444"),
     ("auditor", "Ana Thomas", Role.AUDITOR, "5555"),
+    ("omar", "Omar Haddad", Role.PROGRAM_STAFF, "6666"),
 )
 # The demo counter's box of animal tags (prefix, first, last), so Ctrl+D can issue a license;
 # clear of the tags the city's records already use (T25000…).

@@ -14,7 +14,7 @@ from cashdesk.app import Cashdesk
 from cashdesk.clock import FixedClock
 from cashdesk.domain.housing import Frequency, IncomeSource, Member, Status
 from cashdesk.domain.money import Money
-from cashdesk.domain.roles import Operator
+from cashdesk.domain.roles import Operator, Role
 from cashdesk.errors import PermissionDenied, StateError, ValidationError
 from cashdesk.services.housing import ApplicationInput
 from cashdesk.store.models import AuditEntry, OutboxRow
@@ -193,3 +193,12 @@ def test_reregistration_over_the_limit_is_denied(
     denied = desk.housing.reregister(staff, number, application(monthly_cents=4_000_00))
     assert denied.status is Status.DENIED
     assert "over the program's limit" in denied.decision_reason
+
+
+def test_the_demo_store_has_a_program_staff_member_for_the_housing_screens(
+    desk: Cashdesk,
+) -> None:
+    omar = desk.auth.sign_in("omar", "riverbend1")
+    assert omar.role is Role.PROGRAM_STAFF
+    number = desk.housing.take_application(omar, application()).number
+    assert [a.number for a in desk.housing.applications(omar)] == [number]

@@ -195,7 +195,7 @@ def test_audit_verify_export_and_tamper(
         "auditor",
         stdin=PASSWORD,
     )
-    assert code == 0 and out.count("user_created") == 5
+    assert code == 0 and out.count("user_created") == 6
     csv_path = tmp_path / "trail.csv"
     code, out, err = run(
         monkeypatch,

@@ -61,7 +61,7 @@ def test_a_forged_admin_operator_with_a_cashiers_id_adds_no_one(counter: Counter
         created = s.scalar(
             select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "user_created")
         )
-    assert created == 6  # the five demo users and lead2, nothing more
+    assert created == 7  # the six demo users and lead2, nothing more
 
 
 def test_a_void_approval_must_name_its_receipt(counter: Counter) -> None:

@@ -222,13 +222,14 @@ def test_an_administrator_manages_users(
     sign_in("admin")
     dialog = admin_dialog(window, keys, qtbot)
     users = dialog.users_tab
-    qtbot.waitUntil(lambda: users.model.rowCount() == 5)
-    assert [users.model.row(i)[0] for i in range(5)] == [
+    qtbot.waitUntil(lambda: users.model.rowCount() == 6)
+    assert [users.model.row(i)[0] for i in range(6)] == [
         "admin",
         "auditor",
         "jose",
         "lead",
         "maria",
+        "omar",
     ]
     assert users.model.row(2)[4] == "Yes"  # jose is locked
 

@@ -34,6 +34,9 @@ def _pieces(text: str) -> tuple[str, int]:
     return code.strip().upper(), int(count)
 
 
+FORCE_HELP = "replace a file that exists (never the store, its backups or the config)"
+
+
 def register(sub: Any) -> None:
     pc = sub.add_parser("pettycash", help="the Finance Department's petty cash fund (a lead)")
     what = pc.add_subparsers(dest="pettycash_what", required=True)
@@ -50,6 +53,7 @@ def register(sub: Any) -> None:
     voucher.add_argument("--approver", help="another lead, for a voucher over $25.00")
     voucher.add_argument("--reason", default="", help="why (for the approval)")
     voucher.add_argument("--slip", type=Path, help="write the voucher slip PDF here")
+    voucher.add_argument("--force", action="store_true", help=FORCE_HELP)
     voucher.set_defaults(handler=_voucher)
 
     count = what.add_parser("count", help="count the fund by denomination")
@@ -65,6 +69,7 @@ def register(sub: Any) -> None:
     rep.add_argument("--receive", metavar="PCR-NUMBER", help="the request the check pays")
     rep.add_argument("--check-number")
     rep.add_argument("--amount", help="the check's amount")
+    rep.add_argument("--force", action="store_true", help=FORCE_HELP)
     rep.set_defaults(handler=_replenish)
 
     listing = what.add_parser("list", help="the fund's vouchers and cash")
@@ -103,6 +108,7 @@ def register(sub: Any) -> None:
             p.add_argument("number", help="HA-000001")
         if name in ("worksheet", "letter", "export"):
             p.add_argument("--out", type=Path, required=True)
+            p.add_argument("--force", action="store_true", help=FORCE_HELP)
         if name in ("list", "show", "reregistration"):
             p.add_argument("--json", action="store_true")
         p.set_defaults(handler=handler)
@@ -135,8 +141,11 @@ def register(sub: Any) -> None:
 def _voucher(args: argparse.Namespace) -> int:
     from cashdesk.domain.money import Money
     from cashdesk.domain.petty_cash import VoucherDraft
+    from cashdesk.outputs import check_output
     from cashdesk.services.approvals import OverrideAction
 
+    if args.slip is not None:
+        check_output(args.slip, force=args.force)  # refused before the voucher is paid
     draft = VoucherDraft(
         payee=args.payee,
         purpose=args.purpose,
@@ -169,7 +178,7 @@ def _voucher(args: argparse.Namespace) -> int:
     if args.slip:
         from cashdesk.reports.petty_cash import voucher_slip_pdf
 
-        voucher_slip_pdf(voucher, args.slip, city=city)
+        voucher_slip_pdf(voucher, args.slip, city=city, force=args.force)
         print(f"slip written to {args.slip}")
     return 0
 
@@ -192,9 +201,12 @@ def _count(args: argparse.Namespace) -> int:
 
 def _replenish(args: argparse.Namespace) -> int:
     from cashdesk.domain.money import Money
-    from cashdesk.reports.csv_out import write_private
+    from cashdesk.outputs import check_output, write_output
     from cashdesk.reports.petty_cash import replenishment_ap_csv, replenishment_pdf
 
+    for out in () if args.receive else (args.pdf, args.csv):
+        if out is not None:
+            check_output(out, force=args.force)  # refused before the request is made
     with opened_desk(args) as desk:
         operator = sign_in_as(desk, args.user)
         city = desk.ctx.config.city_name
@@ -215,10 +227,10 @@ def _replenish(args: argparse.Namespace) -> int:
         side = f"Dr {line.debit}" if line.debit else f"Cr {line.credit}"
         print(f"  {line.account} {side}")
     if args.pdf:
-        replenishment_pdf(req, args.pdf, city=city)
+        replenishment_pdf(req, args.pdf, city=city, force=args.force)
         print(f"request written to {args.pdf}")
     if args.csv:
-        write_private(args.csv, replenishment_ap_csv(req))
+        write_output(args.csv, replenishment_ap_csv(req), force=args.force)
         print(f"accounts-payable CSV written to {args.csv}")
     return 0
 
@@ -356,7 +368,7 @@ def _housing_worksheet(args: argparse.Namespace) -> int:
         app = desk.housing.application(sign_in_as(desk, args.user), args.number)
         city = desk.ctx.config.city_name
         printed = desk.ctx.local_time(desk.ctx.now()).strftime("%Y-%m-%d %H:%M")
-    worksheet_pdf(app, args.out, city=city, printed=printed)
+    worksheet_pdf(app, args.out, city=city, printed=printed, force=args.force)
     print(f"worksheet written to {args.out}")
     return 0
 
@@ -369,7 +381,7 @@ def _housing_letter(args: argparse.Namespace) -> int:
         city, today = desk.ctx.config.city_name, desk.ctx.business_date()
     if app.decided_on is None:
         return refuse(f"{app.number} has not been decided ({app.status.label})")
-    decision_letter_pdf(app, args.out, city=city, today=today)
+    decision_letter_pdf(app, args.out, city=city, today=today, force=args.force)
     print(f"letter written to {args.out}")
     return 0
 
@@ -423,6 +435,6 @@ def _housing_documents(args: argparse.Namespace) -> int:
 
 def _housing_export(args: argparse.Namespace) -> int:
     with opened_desk(args) as desk:
-        rows = desk.housing.export(sign_in_as(desk, args.user), args.out)
+        rows = desk.housing.export(sign_in_as(desk, args.user), args.out, force=args.force)
     print(f"{rows} applications written to {args.out}")
     return 0

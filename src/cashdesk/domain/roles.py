@@ -218,7 +218,7 @@ class Operator:
     Operator without a reader (not made by signing in) is refused every permission.
     """
 
-    __slots__ = ("_reader", "_role", "_training", "full_name", "user_id", "username")
+    __slots__ = ("_known", "_reader", "_role", "_training", "full_name", "user_id", "username")
 
     def __init__(
         self,
@@ -236,6 +236,12 @@ class Operator:
         self._role = role  # as signed in: shown when no reader is given
         self._training = training
         self._reader = reader
+        # The row as signed in (the sign-in just read it); refreshed at each ``state``.
+        self._known: UserState | None = (
+            UserState(active=True, role=role, training=training, full_name=full_name)
+            if reader is not None
+            else None
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Operator):
@@ -252,7 +258,9 @@ class Operator:
         """The user's row now; None when there is none or this handle has no reader."""
         if self._reader is None:
             return None
-        return self._reader(self.user_id)
+        state = self._reader(self.user_id)
+        self._known = state
+        return state
 
     @property
     def role(self) -> Role:
@@ -264,43 +272,50 @@ class Operator:
         state = self.state()
         return state.training if state is not None else self._training
 
+    def known(self) -> UserState | None:
+        """The user's row as last read (at sign-in, or by the last permission check), without
+        reading it again: what a screen offers and shows, on the GUI thread. Services decide
+        with ``require``, which reads the row now. None for a handle not made by signing in."""
+        return self._known
+
+    @property
+    def known_role(self) -> Role:
+        """The role as last read (``known``), for a screen's label."""
+        return self._known.role if self._known is not None else self._role
+
     def may(self, permission: Permission) -> bool:
-        state = self.state()
-        if state is None or not state.active:
-            return False
-        if state.training and permission not in TRAINING_PERMISSIONS:
-            return False
-        return may(state.role, permission)
+        return _why_not(self.state(), self.username, permission) is None
+
+    def may_known(self, permission: Permission) -> bool:
+        """``may`` by the row as last read (``known``): for what a screen offers."""
+        return _why_not(self._known, self.username, permission) is None
 
     def require(self, permission: Permission) -> None:
-        state = self.state()
-        if state is None:
-            raise PermissionDenied(
-                f"{self.username} is not signed in here and may not {_WHAT[permission]}."
-            )
-        if not state.active:
-            raise PermissionDenied(
-                f"{state.full_name}'s account is no longer active; they may not "
-                f"{_WHAT[permission]}."
-            )
-        if state.training and permission not in TRAINING_PERMISSIONS:
-            raise PermissionDenied(
-                f"{state.full_name} is in training and may not {_WHAT[permission]}."
-            )
-        if not may(state.role, permission):
-            raise PermissionDenied(
-                f"{state.full_name} ({state.role.label}) may not {_WHAT[permission]}."
-            )
+        why = _why_not(self.state(), self.username, permission)
+        if why is not None:
+            raise PermissionDenied(why)
+
+
+def _why_not(state: UserState | None, username: str, permission: Permission) -> str | None:
+    """Why the user whose row is ``state`` may not do what needs ``permission``; None: they
+    may."""
+    if state is None:
+        return f"{username} is not signed in here and may not {_WHAT[permission]}."
+    if not state.active:
+        return f"{state.full_name}'s account is no longer active; they may not {_WHAT[permission]}."
+    if state.training and permission not in TRAINING_PERMISSIONS:
+        return f"{state.full_name} is in training and may not {_WHAT[permission]}."
+    if not may(state.role, permission):
+        return f"{state.full_name} ({state.role.label}) may not {_WHAT[permission]}."
+    return None
 
 
 def refusal(operator: Operator, *permissions: Permission) -> str:
     """Why ``operator`` may not do what needs any one of ``permissions``: "" when they may.
     Screens use it to leave out or disable what a role may not do (the services still
     refuse it), with this as the reason."""
-    if any(operator.may(p) for p in permissions):
+    known = operator.known()
+    reasons = [_why_not(known, operator.username, p) for p in permissions]
+    if any(why is None for why in reasons):
         return ""
-    try:
-        operator.require(permissions[0])
-    except PermissionDenied as err:
-        return str(err)
-    return ""
+    return reasons[0] or ""

@@ -1,6 +1,7 @@
 """Housing assistance documents: the income worksheet a reviewer signs, and the decision
 letter (approval, or denial with its reason). Personal data: the caller writes them where only
-program staff can read them (``csv_out.write_private`` for bytes, or a 0600 path)."""
+program staff can read them: written through ``outputs.write_output`` (0600, atomic, never
+over the store; an existing file only with ``force``)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from reportlab.platypus import Paragraph
 
 from cashdesk.domain.calendar import long_date
 from cashdesk.domain.housing import Status, Worksheet
-from cashdesk.reports.csv_out import write_private_pdf
-from cashdesk.reports.pdf import esc, spacer, styles, table
+from cashdesk.outputs import write_output
+from cashdesk.reports.pdf import build_bytes, esc, spacer, styles, table
 from cashdesk.reports.program_data import ApplicationDetail
 
 
@@ -57,7 +58,9 @@ def _worksheet_story(sheet: Worksheet) -> list[Any]:
     ]
 
 
-def worksheet_pdf(app: ApplicationDetail, path: Path, *, city: str, printed: str) -> Path:
+def worksheet_pdf(
+    app: ApplicationDetail, path: Path, *, city: str, printed: str, force: bool = False
+) -> Path:
     st = styles()
     story: list[Any] = [
         Paragraph(esc(f"{city} · Housing assistance program"), st["subtitle"]),
@@ -89,12 +92,15 @@ def worksheet_pdf(app: ApplicationDetail, path: Path, *, city: str, printed: str
         spacer(24),
         Paragraph("Reviewed by ______________________   Date ____________", st["body"]),
     ]
-    return write_private_pdf(
-        path, story, title=f"Worksheet {app.number}", footer=f"{app.number} · printed {printed}"
+    pdf = build_bytes(
+        story, title=f"Worksheet {app.number}", footer=f"{app.number} · printed {printed}"
     )
+    return write_output(path, pdf, force=force)
 
 
-def decision_letter_pdf(app: ApplicationDetail, path: Path, *, city: str, today: dt.date) -> Path:
+def decision_letter_pdf(
+    app: ApplicationDetail, path: Path, *, city: str, today: dt.date, force: bool = False
+) -> Path:
     if app.status not in (Status.APPROVED, Status.RENEWED, Status.DENIED):
         raise ValueError(f"{app.number} has no decision to write ({app.status.label})")
     st = styles()
@@ -141,4 +147,5 @@ def decision_letter_pdf(app: ApplicationDetail, path: Path, *, city: str, today:
         Paragraph(esc(f"{app.decided_by or 'Housing program staff'}"), st["body"]),
         Paragraph(esc(f"{city} Housing assistance program"), st["body"]),
     ]
-    return write_private_pdf(path, story, title=f"Decision {app.number}", footer=f"{app.number}")
+    pdf = build_bytes(story, title=f"Decision {app.number}", footer=f"{app.number}")
+    return write_output(path, pdf, force=force)

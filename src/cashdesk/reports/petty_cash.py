@@ -3,14 +3,15 @@ and the journal entry), the same request as an accounts-payable CSV, and a vouch
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 from reportlab.platypus import Paragraph
 
 from cashdesk.domain.petty_cash import FUND, FUND_ACCOUNT, PAYABLE_ACCOUNT
-from cashdesk.reports.csv_out import csv_text, write_private_pdf
-from cashdesk.reports.pdf import esc, spacer, styles, table
+from cashdesk.outputs import csv_writer, write_output
+from cashdesk.reports.pdf import build_bytes, esc, spacer, styles, table
 from cashdesk.reports.program_data import ReplenishmentRequest, VoucherInfo
 
 AP_COLUMNS = (
@@ -27,7 +28,9 @@ AP_COLUMNS = (
 AP_VENDOR = "Petty cash custodian, Finance Department"
 
 
-def replenishment_pdf(req: ReplenishmentRequest, path: Path, *, city: str) -> Path:
+def replenishment_pdf(
+    req: ReplenishmentRequest, path: Path, *, city: str, force: bool = False
+) -> Path:
     st = styles()
     r = req.request
     story: list[Any] = [
@@ -99,17 +102,18 @@ def replenishment_pdf(req: ReplenishmentRequest, path: Path, *, city: str) -> Pa
         spacer(18),
         Paragraph("Custodian ______________________   Approved ______________________", st["body"]),
     ]
-    return write_private_pdf(
-        path, story, title=f"Petty cash {req.number}", footer=f"{city} · {req.number}"
-    )
+    pdf = build_bytes(story, title=f"Petty cash {req.number}", footer=f"{city} · {req.number}")
+    return write_output(path, pdf, force=force)
 
 
 def replenishment_ap_csv(req: ReplenishmentRequest) -> str:
     """The request as accounts payable imports it: one distribution line per expense account
     (the payable itself is the invoice total, credited to 101-000-20100)."""
     r = req.request
-    return csv_text(
-        AP_COLUMNS,
+    out = io.StringIO()
+    writer = csv_writer(out, lineterminator="\n")
+    writer.writerow(AP_COLUMNS)
+    writer.writerows(
         [
             (
                 req.number,
@@ -123,11 +127,12 @@ def replenishment_ap_csv(req: ReplenishmentRequest) -> str:
                 f"Petty cash replenishment, payable {PAYABLE_ACCOUNT}",
             )
             for g in r.groups
-        ],
+        ]
     )
+    return out.getvalue()
 
 
-def voucher_slip_pdf(voucher: VoucherInfo, path: Path, *, city: str) -> Path:
+def voucher_slip_pdf(voucher: VoucherInfo, path: Path, *, city: str, force: bool = False) -> Path:
     st = styles()
     rows = [
         ["Voucher", voucher.number],
@@ -148,4 +153,5 @@ def voucher_slip_pdf(voucher: VoucherInfo, path: Path, *, city: str) -> Path:
         spacer(24),
         Paragraph("Received by ______________________________", st["body"]),
     ]
-    return write_private_pdf(path, story, title=voucher.number, footer=f"{city} · {voucher.number}")
+    pdf = build_bytes(story, title=voucher.number, footer=f"{city} · {voucher.number}")
+    return write_output(path, pdf, force=force)

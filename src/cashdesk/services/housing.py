@@ -46,7 +46,7 @@ from cashdesk.domain.housing import (
 from cashdesk.domain.money import Money
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import NotFound, ValidationError
-from cashdesk.reports.csv_out import csv_text, write_private
+from cashdesk.outputs import atomic_output, csv_writer
 from cashdesk.reports.program_data import ApplicationDetail
 from cashdesk.services.context import ServiceContext
 from cashdesk.services.current_user import signed_in
@@ -558,9 +558,10 @@ class HousingService:
         return ReregistrationList(today=today, due=tuple(due), lapsed=tuple(lapsed))
 
     # -- export (administrator only) ------------------------------------------------------
-    def export(self, operator: Operator, path: Path) -> int:
-        """Every application to a CSV file written owner-only (0600) and atomically; returns
-        the rows written. Only a finance administrator may; the export is audited."""
+    def export(self, operator: Operator, path: Path, *, force: bool = False) -> int:
+        """Every application to a CSV file written through ``outputs.atomic_output`` (0600,
+        atomic, never over the store; an existing file only with ``force``); returns the rows
+        written. Only a finance administrator may; the export is audited."""
         today = self.ctx.business_date()
         with transaction(self.ctx.sessions, outcome="nothing was exported") as s:
             admin = signed_in(s, operator, Permission.EXPORT_HOUSING)
@@ -589,7 +590,13 @@ class HousingService:
                         destroy_after(r.closed_on).isoformat() if r.closed_on else "",
                     )
                 )
-            write_private(path, csv_text(EXPORT_COLUMNS, table))
+            with (
+                atomic_output(path, force=force) as tmp,
+                tmp.open("w", encoding="utf-8", newline="") as out,
+            ):
+                writer = csv_writer(out, lineterminator="\n")
+                writer.writerow(EXPORT_COLUMNS)
+                writer.writerows(table)
             self.ctx.audit(
                 s,
                 action="housing_export",

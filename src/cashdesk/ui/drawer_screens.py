@@ -142,9 +142,10 @@ class DrawerScreens(QObject):
         # End of day and the reports are a lead's: a cashier is not offered them.
         operator = window.operator
         lead = operator is not None and (
-            operator.may(Permission.CLOSE_DAY) or operator.may(Permission.APPROVE_VARIANCE)
+            operator.may_known(Permission.CLOSE_DAY)
+            or operator.may_known(Permission.APPROVE_VARIANCE)
         )
-        reports = operator is not None and operator.may(Permission.RUN_REPORTS)
+        reports = operator is not None and operator.may_known(Permission.RUN_REPORTS)
         self.day_action.setEnabled(lead and page in (window.payment_page, window.drawer_page))
         self.reports_action.setEnabled(
             reports and page in (window.payment_page, window.drawer_page, self.day_page)

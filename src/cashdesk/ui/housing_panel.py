@@ -389,14 +389,17 @@ class HousingDialog(QDialog):
         from cashdesk.reports.housing import decision_letter_pdf, worksheet_pdf
 
         ctx = self.desk.ctx
+        # The documents folder's own file for this application: a reprint replaces it.
         path = self.documents_dir / f"{app.number}-{kind}.pdf"
         try:
             if kind == "worksheet":
                 printed = ctx.local_time(ctx.now()).strftime("%Y-%m-%d %H:%M")
-                worksheet_pdf(app, path, city=ctx.config.city_name, printed=printed)
+                worksheet_pdf(app, path, city=ctx.config.city_name, printed=printed, force=True)
             else:
-                decision_letter_pdf(app, path, city=ctx.config.city_name, today=ctx.business_date())
-        except (OSError, ValueError) as err:
+                decision_letter_pdf(
+                    app, path, city=ctx.config.city_name, today=ctx.business_date(), force=True
+                )
+        except (OSError, ValueError, ValidationError) as err:
             self.app_error.show_message(f"The {kind} could not be written: {err}")
             return
         self.app_outcome.setText(f"The {kind} is {path}.")

@@ -290,8 +290,12 @@ class PettyCashDialog(QDialog):
             voucher = desk.petty_cash.record_voucher(operator, draft, approval=approval)
             from cashdesk.reports.petty_cash import voucher_slip_pdf
 
+            # The documents folder's own file for this voucher: replaced if written before.
             slip = voucher_slip_pdf(
-                voucher, folder / f"{voucher.number}.pdf", city=desk.ctx.config.city_name
+                voucher,
+                folder / f"{voucher.number}.pdf",
+                city=desk.ctx.config.city_name,
+                force=True,
             )
             return voucher, slip
 
@@ -361,12 +365,13 @@ class PettyCashDialog(QDialog):
         folder, city = self.documents_dir, self.desk.ctx.config.city_name
 
         def request() -> tuple[ReplenishmentRequest, Path]:
-            from cashdesk.reports.csv_out import write_private
+            from cashdesk.outputs import write_output
             from cashdesk.reports.petty_cash import replenishment_ap_csv, replenishment_pdf
 
             made = service.request_replenishment(operator)
-            pdf = replenishment_pdf(made, folder / f"{made.number}.pdf", city=city)
-            write_private(folder / f"{made.number}-ap.csv", replenishment_ap_csv(made))
+            # The documents folder's own files for this request: replaced if written before.
+            pdf = replenishment_pdf(made, folder / f"{made.number}.pdf", city=city, force=True)
+            write_output(folder / f"{made.number}-ap.csv", replenishment_ap_csv(made), force=True)
             return made, pdf
 
         def requested(result: tuple[ReplenishmentRequest, Path]) -> None:

@@ -39,10 +39,10 @@ class ProgramScreens(QObject):
         window = self._window()
         if window is None or window.operator is None:
             return None
-        if not window.operator.may(permission):
+        operator = window.operator
+        if not operator.may_known(permission):
             window.statusBar().showMessage(
-                f"{window.operator.full_name} ({window.operator.role.label}) may not open {what}.",
-                10000,
+                f"{operator.full_name} ({operator.known_role.label}) may not open {what}.", 10000
             )
             return None
         return window

@@ -181,7 +181,7 @@ class VoidDialog(FormDialog):
         self.override_dialog: OverrideDialog | None = None
         # A courtesy: ask for the lead first when the role cannot void at all. The service
         # decides; a refusal it explains (a lead's own receipt) also leads to the approval.
-        self.needs_approval = not operator.may(Permission.VOID_RECEIPT)
+        self.needs_approval = not operator.may_known(Permission.VOID_RECEIPT)
         if self.needs_approval:
             self.confirm_button.setText("Ask a lead to approve   Enter")
 
@@ -233,7 +233,7 @@ class VoidDialog(FormDialog):
         if (
             isinstance(error, PermissionDenied)
             and self.approval is None
-            and self.operator.may(Permission.REQUEST_VOID)
+            and self.operator.may_known(Permission.REQUEST_VOID)
         ):
             self.needs_approval = True
             self.show_error(str(error))

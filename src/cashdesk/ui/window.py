@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
     def begin_session(self, operator: Operator) -> None:
         """After sign-in: straight to payments when this cashier's drawer is open."""
         self.operator = operator
-        self.cashier_status.setText(f"{operator.role.label}: {operator.full_name}")
+        self.cashier_status.setText(f"{operator.known_role.label}: {operator.full_name}")
         self._offer_actions(operator)
         drawers = self.desk.drawers
         self.background.run(
@@ -395,7 +395,7 @@ class MainWindow(QMainWindow):
     def _unlocked(self, operator: Operator) -> None:
         """The same cashier is back: everything as they left it."""
         self.operator = operator
-        self.cashier_status.setText(f"{operator.role.label}: {operator.full_name}")
+        self.cashier_status.setText(f"{operator.known_role.label}: {operator.full_name}")
         self._offer_actions(operator)
         page = self._page_before_lock
         if page is self.payment_page and self.payment_page.operator == operator:
