@@ -12,8 +12,9 @@ and saves the payment page; then posts it and saves the receipt preview and toda
 Then the counter's records and licenses: the find results, a utility payment, a business
 license renewal, an animal license, the fee quote and a mail batch's result.
 Then the operations screens: the lock screen (a sale kept behind it), the supervisor override
-for a cashier's void, the devices panel, the sync panel (a lead, one refused row) and the
-users administration and its tag stock tab (the administrator).
+for a cashier's void, the devices panel, the sync panel (a lead, one refused row), the
+users administration and its tag stock tab (the administrator), and the lead's drawers
+dashboard.
 """
 
 from __future__ import annotations
@@ -225,6 +226,31 @@ def reports_daily(window: MainWindow, lead: Operator) -> None:
     dialog.reject()
 
 
+def code_picker(window: MainWindow) -> None:
+    """F1 on the payment page: the revenue codes, filtered as the cashier types."""
+    page = window.payment_page
+    page.pick_code()
+    dialog = page.code_picker
+    assert dialog is not None
+    dialog.query.setText("fee")
+    save(dialog, "code-picker.png")
+    dialog.reject()
+    QTest.qWait(50)
+
+
+def dashboard(window: MainWindow, desk: Cashdesk) -> None:
+    """Ctrl+Shift+D as the lead: the day's drawers, one open, one counted and signed off."""
+    switch_to(window, desk, "lead")
+    screens = window.drawer_screens
+    screens.show_dashboard()
+    dialog = screens.dashboard
+    assert dialog is not None
+    wait_for(lambda: dialog.board is not None, "the dashboard")
+    save(dialog, "dashboard.png")
+    dialog.reject()
+    QTest.qWait(50)
+
+
 def wait_for(condition: Callable[[], object], what: str = "the screen") -> None:
     for _ in range(500):
         if condition():
@@ -411,7 +437,7 @@ def main() -> int:
                 catalog.line("FAC-FEE", amount=Money.parse("150.00"), reference="INV-2024-0042")
             )
             # The customer picked with Find (F6): the panel stays while the sale is open.
-            found = desk.lookup.search("100007", limit=1)
+            found = desk.lookup.search(page.operator, "100007", limit=1) if page.operator else []
             if found:
                 page.customer.show_record(found[0])
             page.payer.setText(found[0].party if found else "Jane Q. Public")
@@ -427,6 +453,7 @@ def main() -> int:
             page.add_tender(tender.cash(Money.parse("70.00")))
             page.line_entry.code.setText("DAR-20")  # a code being keyed, with its alternate
             save(window, "payment.png")
+            code_picker(window)
 
             page.line_entry.clear()
             page.complete()
@@ -461,6 +488,7 @@ def main() -> int:
             devices_panel(window, desk)
             sync_panel(window, desk)
             users_admin(window, desk)
+            dashboard(window, desk)
             window.shutdown()
             window.close()
         finally:

@@ -117,9 +117,10 @@ def test_a_printer_without_a_slip_station_skips_with_a_notice(
     assert isinstance(printer, SimulatedPrinter) and printer.endorsed == []
     assert printer.printed  # the receipt itself printed
     number = posted.number
-    assert posted.device_problems == (
-        "This printer has no slip station: stamp the endorsement on the back of 1 check(s) "
-        f"of receipt {number}.",
+    assert posted.device_problems == ()  # nothing went wrong with the printer
+    assert posted.endorse_by_hand == (
+        f"Stamp the back of Check 1001 $40.00 (receipt {number}) by hand: this printer cannot "
+        "print on checks.",
     )
 
 

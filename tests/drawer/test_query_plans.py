@@ -128,6 +128,7 @@ def test_a_day_reads_no_growing_table_whole(
     desk.day_reports.journal(lead, DAY)
     desk.day_reports.deposit_slips(lead, DAY)
     desk.lookup.search(maria, "nunez", on=DAY)
+    desk.balancing.dashboard(lead, DAY)
     desk.sync.status()
     desk.sync.unsynced_keys()
     desk.sync._next_batch(0)

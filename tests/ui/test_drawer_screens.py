@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from form_words import credential_words
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
@@ -211,6 +212,12 @@ def test_a_blind_close_short_over_five_dollars_needs_a_leads_sign_off(
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), WorkDialog))
     dialog = QApplication.activeModalWidget()
     assert isinstance(dialog, WorkDialog)
+    # The same words as the void approval, naming what a lead's sign-in checks: the password.
+    assert credential_words(dialog, "lead", "password") == (
+        "Lead's user name and password.",
+        "Lead's user name",
+        "Lead's password",
+    )
     keys.type("lead")
     keys.enter()
     keys.type(PASSWORD)

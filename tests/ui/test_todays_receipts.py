@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from form_words import credential_words
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -113,6 +114,12 @@ def test_a_cashiers_void_is_approved_by_a_lead_on_her_screen(
     override = override_dialog(void, qtbot)
     assert override.inputs["reason"].text() == "Keyed twice"  # carried over
     assert QApplication.focusWidget() is override.inputs["supervisor"]
+    # The same words as the drawer sign-off, naming what this approval checks: the PIN.
+    assert credential_words(override, "supervisor", "pin") == (
+        "Lead's user name and PIN.",
+        "Lead's user name",
+        "Lead's PIN",
+    )
 
     # Escape: nothing approved, nothing voided, and the void dialog says why.
     keys.press(F.Key_Escape)

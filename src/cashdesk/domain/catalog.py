@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from cashdesk.domain.lines import ChargeLine, fund_of
 from cashdesk.domain.money import Money
+from cashdesk.domain.search_text import fold
 from cashdesk.errors import NotFound, ValidationError
 
 # Codes that keep no record beyond their receipt (a misc receipt, a suspense payment, a
@@ -133,6 +134,18 @@ class Catalog:
 
     def counter_codes(self) -> list[RevenueCode]:
         return [c for c in self._codes.values() if c.counter_sale]
+
+    def find(self, text: str) -> list[RevenueCode]:
+        """The counter codes whose code or description holds every word typed (any case,
+        accents ignored), by code; a code that starts with the text comes first."""
+        words = fold(text).split()
+        found = [
+            c
+            for c in sorted(self.counter_codes(), key=lambda c: c.code)
+            if all(w in fold(f"{c.code} {c.description}") for w in words)
+        ]
+        first = fold(text).strip()
+        return sorted(found, key=lambda c: not (first and fold(c.code).startswith(first)))
 
     def line(
         self,

@@ -51,6 +51,7 @@ class Permission(enum.StrEnum):
     APPROVE_OVERRIDE = "approve_override"
     UNLOCK_USER = "unlock_user"
     VIEW_ALL_DRAWERS = "view_all_drawers"
+    WATCH_DRAWERS = "watch_drawers"  # the lead's dashboard: every drawer's cash on hand, live
     SEE_CHECK_ACCOUNTS = "see_check_accounts"
     VIEW_AUDIT = "view_audit"
     EXPORT_AUDIT = "export_audit"
@@ -103,6 +104,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.APPROVE_OVERRIDE,
             Permission.UNLOCK_USER,
             Permission.VIEW_ALL_DRAWERS,
+            Permission.WATCH_DRAWERS,
             # Returned-check work needs the whole account number; only leads do it.
             Permission.SEE_CHECK_ACCOUNTS,
             Permission.MANAGE_SYNC,
@@ -120,6 +122,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.UNLOCK_USER,
             Permission.VIEW_ALL_RECEIPTS,
             Permission.VIEW_ALL_DRAWERS,
+            Permission.WATCH_DRAWERS,
             Permission.VIEW_AUDIT,
             Permission.EXPORT_AUDIT,
             Permission.MANAGE_TAG_STOCK,
@@ -178,6 +181,7 @@ _WHAT = {
     Permission.APPROVE_OVERRIDE: "approve overrides (a lead cashier must)",
     Permission.UNLOCK_USER: "unlock accounts",
     Permission.VIEW_ALL_DRAWERS: "see other cashiers' drawers",
+    Permission.WATCH_DRAWERS: "watch the counter's drawers (a lead cashier must)",
     Permission.SEE_CHECK_ACCOUNTS: "see whole check account numbers",
     Permission.VIEW_AUDIT: "read the audit trail",
     Permission.EXPORT_AUDIT: "export the audit trail",

@@ -180,6 +180,33 @@ def handed_items(
     return handed
 
 
+@dataclass(frozen=True, slots=True)
+class DrawerGlance:
+    """One drawer session on the lead's dashboard."""
+
+    session_id: str
+    drawer: str
+    cashier: str
+    state: str  # open, counted, approved, deposited
+    opened_at: str  # local HH:MM
+    # Open drawers only; None for a counted one, and for the lead's own open drawer (its
+    # count stays blind to the one who counts it).
+    cash_on_hand: Money | None
+    over_pickup_limit: bool
+    over_short: Money | None  # once counted
+    waiting_signoff: bool  # counted outside the threshold, not yet signed off
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    workstation_id: str
+    business_date: dt.date
+    pickup_limit: Money
+    drawers: tuple[DrawerGlance, ...]
+    # A central ledger is configured: other workstations' drawers exist and are not shown.
+    this_workstation_only: bool
+
+
 class BalancingService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -207,6 +234,58 @@ class BalancingService:
                     expected_for(s, row).cash, self.ctx.config.drawer.pickup_threshold
                 ),
             )
+
+    def dashboard(self, operator: Operator, business_date: dt.date | None = None) -> Dashboard:
+        """The lead's dashboard: every drawer session of the business date at this
+        workstation with its cashier and state (one query, by the date), the cash an open
+        drawer should hold against the pickup limit (``expected_for``, by the session),
+        and the over/short and sign-off a counted one waits for. Read only."""
+        operator.require(Permission.WATCH_DRAWERS)
+        day = business_date or self.ctx.business_date()
+        limit = self.ctx.config.drawer.pickup_threshold
+        glances = []
+        with self.ctx.sessions() as s:
+            rows = s.execute(
+                select(DrawerSession, User.full_name, DrawerCountRow)
+                .join(User, User.id == DrawerSession.cashier_id)
+                .outerjoin(
+                    DrawerCountRow,
+                    (DrawerCountRow.session_id == DrawerSession.id)
+                    & (DrawerCountRow.state == "current"),
+                )
+                .where(
+                    DrawerSession.workstation_id == self.ctx.workstation_id,
+                    DrawerSession.business_date == day,
+                )
+                .order_by(DrawerSession.drawer, DrawerSession.opened_at)
+            ).all()
+            for row, cashier, count in rows:
+                watching = row.status == "open" and row.cashier_id != operator.user_id
+                cash = expected_for(s, row).cash if watching else None
+                glances.append(
+                    DrawerGlance(
+                        session_id=row.id,
+                        drawer=row.drawer,
+                        cashier=cashier,
+                        state=row.status,
+                        opened_at=self.ctx.local_time(row.opened_at).strftime("%H:%M"),
+                        cash_on_hand=cash,
+                        over_pickup_limit=cash is not None and pickup_due(cash, limit),
+                        over_short=None if count is None else Money(cents=count.over_short_cents),
+                        waiting_signoff=(
+                            count is not None
+                            and count.needs_signoff
+                            and count.approved_by_id is None
+                        ),
+                    )
+                )
+        return Dashboard(
+            workstation_id=self.ctx.workstation_id,
+            business_date=day,
+            pickup_limit=limit,
+            drawers=tuple(glances),
+            this_workstation_only=bool(self.ctx.config.ledger_url),
+        )
 
     def share(self, operator: Operator, drawer: str = DEFAULT_DRAWER) -> DrawerInfo:
         """Let every signed-in cashier take receipts on the open drawer; each receipt keeps

@@ -279,9 +279,10 @@ def endorse_checks(
     if not endorsements:
         return []
     if not printer.slip_station:
+        items = "; ".join(e.instrument for e in endorsements)
         return [
-            f"This printer has no slip station: stamp the endorsement on the back of "
-            f"{len(endorsements)} check(s) of receipt {endorsements[0].receipt_number}."
+            f"Stamp the back of {items} (receipt {endorsements[0].receipt_number}) by hand: "
+            "this printer cannot print on checks."
         ]
     notices: list[str] = []
     for i, endorsement in enumerate(endorsements, start=1):

@@ -62,6 +62,9 @@ class PostedReceipt:
     document: ReceiptDocument
     printed: bool
     device_problems: tuple[str, ...] = ()
+    # What the cashier must do by hand for the checks and money orders the printer did not
+    # endorse (no slip station, a failed endorsement): shown on the payment result.
+    endorse_by_hand: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -296,7 +299,7 @@ class PaymentService:
                 categories=(known.get(line.code).category for line in final.lines),
             )
 
-        printed, problems = False, tuple[str, ...]()
+        printed, problems, by_hand = False, tuple[str, ...](), tuple[str, ...]()
         if devices:
             printed, problems = self._after_commit(
                 receipt_id,
@@ -307,7 +310,7 @@ class PaymentService:
                     pole_line("CHANGE", str(final.change), self.ctx.devices.display.width),
                 ),
             )
-            problems += tuple(
+            by_hand = tuple(
                 endorse_checks(self.ctx.devices.printer, endorsements, receipt_id=receipt_id)
             )
         self.ctx.events.emit(events.RECEIPT_POSTED, number=number, total=final.total)
@@ -319,6 +322,7 @@ class PaymentService:
             document=document,
             printed=printed,
             device_problems=problems,
+            endorse_by_hand=by_hand,
         )
 
     def _next_seq(self, s: Session) -> int:

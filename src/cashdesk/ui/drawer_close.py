@@ -382,7 +382,8 @@ class CloseDrawerPage(QWidget):
             for t in result.missing
         ]
         rows += [
-            ("no such tender", i.kind.label, i.number, str(i.amount), "") for i in result.unexpected
+            ("listed, but no receipt took it", i.kind.label, i.number, str(i.amount), "")
+            for i in result.unexpected
         ]
         self.matches.set_rows(rows)
         self.state.setText(_state_text(result, threshold))

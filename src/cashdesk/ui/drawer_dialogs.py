@@ -24,14 +24,17 @@ from cashdesk.domain.roles import Operator
 from cashdesk.errors import ValidationError
 from cashdesk.services.balancing import PickupResult
 from cashdesk.ui.cash_count import DenominationGrid
-from cashdesk.ui.forms import FormDialog, FormField
+from cashdesk.ui.forms import FormDialog, FormField, lead_credentials, lead_types
 from cashdesk.ui.operations import Background
 from cashdesk.ui.receipts import failure_text
 from cashdesk.ui.widgets import ENTER_KEYS, add_action
 
-LEAD_FIELDS = (
-    FormField("lead", "&Lead cashier user name", hints=("user name", "account", "may not")),
-    FormField("password", "&Password", hints=("password",), secret=True, max_length=64),
+LEAD_FIELDS = lead_credentials(
+    ("lead", "password"),
+    "password",
+    name_hints=("user name", "account", "may not"),
+    secret_hints=("password",),
+    max_length=64,
 )
 REASON = FormField("reason", "&Reason", hints=("reason",), max_length=200)
 
@@ -128,7 +131,7 @@ def lead_dialog(
         parent,
         background,
         title=title,
-        heading=heading,
+        heading=f"{heading}\n{lead_types('password')}",
         confirm_text=confirm_text,
         fields=fields,
         work=work,
@@ -158,7 +161,7 @@ class PickupDialog(WorkDialog):
             parent,
             background,
             title="Pickup to the safe",
-            heading=f"Pickup from drawer {drawer} to the safe",
+            heading=f"Pickup from drawer {drawer} to the safe\n{lead_types('password')}",
             confirm_text="Take pickup",
             fields=LEAD_FIELDS,
             work=work,

@@ -7,7 +7,7 @@ window keeps one reference to it.
 Keys (window-wide, on the screens where they apply):
     Ctrl+U  pickup to the safe (a lead counts it)      F10  close the drawer (blind count)
     Ctrl+H  hand the drawer over to a relief cashier   F11  end of day (drawers, deposit, day close)
-    Ctrl+R  reports
+    Ctrl+R  reports                                    Ctrl+Shift+D  the lead's drawers dashboard
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from cashdesk.domain.drawer import HandoffTerms
-from cashdesk.domain.roles import Operator, Permission
+from cashdesk.domain.roles import Operator, Permission, refusal
 from cashdesk.errors import CashdeskError
 from cashdesk.services.balancing import CountResult, DrawerStatus, PickupResult
+from cashdesk.ui.dashboard import DashboardDialog
 from cashdesk.ui.drawer_close import CloseDrawerPage
 from cashdesk.ui.drawer_dialogs import PickupDialog
 from cashdesk.ui.end_of_day import EndOfDayPage
@@ -54,6 +55,7 @@ class DrawerScreens(QObject):
         window.installEventFilter(self)
         self.reports_dialog: ReportsDialog | None = None
         self.pickup_dialog: PickupDialog | None = None
+        self.dashboard: DashboardDialog | None = None
 
         context = Qt.ShortcutContext.WindowShortcut
         self.pickup_action = add_action(window, "Pickup", ["Ctrl+U"], self.pickup, context=context)
@@ -69,12 +71,16 @@ class DrawerScreens(QObject):
         self.reports_action = add_action(
             window, "Reports", ["Ctrl+R"], self.show_reports, context=context
         )
+        self.dashboard_action = add_action(
+            window, "Drawers", ["Ctrl+Shift+D"], self.show_dashboard, context=context
+        )
         self.actions = (
             self.pickup_action,
             self.handoff_action,
             self.close_action,
             self.day_action,
             self.reports_action,
+            self.dashboard_action,
         )
         self.bar = QWidget()
         self.bar.setAccessibleName("Drawer keys")
@@ -88,6 +94,7 @@ class DrawerScreens(QObject):
                 "Close the drawer",
                 "End of day",
                 "Reports",
+                "Drawers dashboard",
             ),
             strict=True,
         ):
@@ -149,6 +156,11 @@ class DrawerScreens(QObject):
         self.day_action.setEnabled(lead and page in (window.payment_page, window.drawer_page))
         self.reports_action.setEnabled(
             reports and page in (window.payment_page, window.drawer_page, self.day_page)
+        )
+        # The dashboard is a lead's or an administrator's (the service refuses others too).
+        watcher = operator is not None and not refusal(operator, Permission.WATCH_DRAWERS)
+        self.dashboard_action.setEnabled(
+            watcher and page in (window.payment_page, window.drawer_page, self.day_page)
         )
         self.bar.setVisible(any(a.isEnabled() for a in self.actions))
         if selling:
@@ -287,6 +299,23 @@ class DrawerScreens(QObject):
         if operator is not None:
             self.window.begin_session(operator)
 
+    # -- the lead's dashboard ---------------------------------------------------------------
+    def show_dashboard(self) -> None:
+        operator = self.window.operator
+        if operator is None or self.dashboard is not None:
+            return
+        dialog = DashboardDialog(self.desk, operator, self.window.background, self.window)
+        self.dashboard = dialog
+        dialog.finished.connect(self._dashboard_closed)
+        dialog.open()
+        dialog.refresh()
+
+    def _dashboard_closed(self) -> None:
+        if self.dashboard is not None:
+            self.dashboard.deleteLater()
+            self.dashboard = None
+        self._refocus_page()
+
     # -- reports ----------------------------------------------------------------------------
     def show_reports(self) -> None:
         self.open_reports("daily")
@@ -306,6 +335,9 @@ class DrawerScreens(QObject):
         if self.reports_dialog is not None:
             self.reports_dialog.deleteLater()
             self.reports_dialog = None
+        self._refocus_page()
+
+    def _refocus_page(self) -> None:
         page = self.window.pages.currentWidget()
         focus = getattr(page, "focus_entry", None)
         if callable(focus):

@@ -32,6 +32,31 @@ class FormField:
     secret: bool = False  # a PIN or password: echoed as dots
 
 
+def lead_credentials(
+    keys: tuple[str, str],
+    secret: str,
+    *,
+    name_hints: tuple[str, ...],
+    secret_hints: tuple[str, ...],
+    max_length: int,
+) -> tuple[FormField, FormField]:
+    """The same two lines wherever a lead types their credentials on a cashier's screen:
+    "Lead's user name", then "Lead's PIN" or "Lead's password", whichever the service
+    checks (an override approval checks the PIN; a lead's own sign-in, the password)."""
+    name_key, secret_key = keys
+    return (
+        FormField(name_key, "Lead's &user name", hints=name_hints),
+        FormField(
+            secret_key, f"Lead's &{secret}", hints=secret_hints, secret=True, max_length=max_length
+        ),
+    )
+
+
+def lead_types(secret: str) -> str:
+    """The heading's line that says what the lead types (see ``lead_credentials``)."""
+    return f"Lead's user name and {secret}."
+
+
 class FormDialog(QDialog):
     """Enter moves to the next field and confirms on the last one (or when every field is
     filled); Escape cancels and changes nothing. An error is shown in plain words under the

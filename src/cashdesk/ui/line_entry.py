@@ -110,6 +110,28 @@ class LineEntry(QWidget):
         self.code.setCompleter(completer)
         self._show_code()
 
+    @property
+    def catalog(self) -> Catalog:
+        return self._catalog
+
+    def use_code(self, code: str) -> None:
+        """A code picked from the list: in the code field, the cursor on what it still needs
+        (or on the code, where Enter adds the line)."""
+        self.code.setText(code)
+        self._hide_completions()
+        self.error.clear_message()
+        rc = self._known_code()
+        if rc is not None:
+            for edit, needs in (
+                (self.amount, rc.pricing is Pricing.KEYED),
+                (self.reference, rc.needs_reference),
+                (self.description, rc.needs_description),
+            ):
+                if needs and not edit.text().strip():
+                    refocus(edit)
+                    return
+        refocus(self.code)
+
     def clear(self) -> None:
         for edit in (self.code, self.amount, self.reference, self.description):
             edit.clear()

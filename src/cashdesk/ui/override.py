@@ -10,7 +10,7 @@ from cashdesk.app import Cashdesk
 from cashdesk.domain.roles import Operator
 from cashdesk.errors import CashdeskError
 from cashdesk.services.approvals import Approval, OverrideAction
-from cashdesk.ui.forms import FormDialog, FormField
+from cashdesk.ui.forms import FormDialog, FormField, lead_credentials, lead_types
 
 
 class OverrideDialog(FormDialog):
@@ -30,11 +30,16 @@ class OverrideDialog(FormDialog):
         super().__init__(
             parent,
             title="Supervisor approval",
-            heading=f"A lead cashier approves: {action.label}",
+            heading=f"A lead cashier approves: {action.label}\n{lead_types('PIN')}",
             confirm_text="Approve",
             fields=(
-                FormField("supervisor", "&Supervisor user name", hints=("supervisor",)),
-                FormField("pin", "&PIN", hints=("pin", "locked"), secret=True, max_length=8),
+                *lead_credentials(
+                    ("supervisor", "pin"),
+                    "PIN",
+                    name_hints=("supervisor",),
+                    secret_hints=("pin", "locked"),
+                    max_length=8,
+                ),
                 FormField("reason", "&Reason", hints=("reason",), max_length=200),
             ),
         )

@@ -33,6 +33,7 @@ from cashdesk.services.lookup import LookupResult
 from cashdesk.services.payments import PostedReceipt
 from cashdesk.ui import theme
 from cashdesk.ui.check_scan import CheckTenderDialog
+from cashdesk.ui.code_picker import CodePickerDialog
 from cashdesk.ui.line_entry import LineEntry
 from cashdesk.ui.operations import Background
 from cashdesk.ui.receipts import ReceiptDialog, failure_text
@@ -54,6 +55,7 @@ from cashdesk.ui.widgets import (
 
 KEYS = (
     ("Enter", "next field, add line"),
+    ("F1", "pick a revenue code"),
     ("Alt+A", "alternate price"),
     ("Alt+L  Alt+T", "lines, tenders"),
     ("Del", "remove selected"),
@@ -227,6 +229,7 @@ class PaymentPage(QWidget):
         # A tender being keyed when the screen locked: its form and what was typed.
         self.kept_tender: tuple[TenderForm, dict[str, str]] | None = None
         self.posting = False
+        self.code_picker: CodePickerDialog | None = None
 
         self.line_entry = LineEntry(self.add_line)
         self.lines_model = RowsModel(
@@ -285,6 +288,9 @@ class PaymentPage(QWidget):
             context=window,
         )
         self.clear_action = add_action(self, "Clear sale", ["Esc"], self.ask_clear, context=window)
+        self.pick_code_action = add_action(
+            self, "Pick code", ["F1"], self.pick_code, context=window
+        )
         self.tender_buttons = [
             key_button(action, f"{action.text()} tender") for action in self.tender_actions
         ]
@@ -469,6 +475,22 @@ class PaymentPage(QWidget):
         self.notice.clear_message()
         self._refresh()
 
+    def pick_code(self) -> None:
+        """F1: the revenue codes as a list to search; the pick goes into the line entry."""
+        if self.operator is None or self.posting:
+            return
+        entry = self.line_entry
+        dialog = CodePickerDialog(
+            entry.catalog,
+            text=entry.code.text() if entry.code.text() not in entry.catalog else "",
+            parent=self,
+        )
+        self.code_picker = dialog
+        dialog.accepted.connect(lambda: entry.use_code(dialog.chosen.code if dialog.chosen else ""))
+        dialog.rejected.connect(self.focus_entry)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
     def take_tender(self, form: TenderForm) -> None:
         self.open_tender(form)
 
@@ -527,7 +549,8 @@ class PaymentPage(QWidget):
     def _show_posting(self, posting: bool) -> None:
         """While a sale posts, nothing may change it; the window stays responsive."""
         self.posting = posting
-        for action in (*self.tender_actions, self.complete_action, self.clear_action):
+        actions = (*self.tender_actions, self.complete_action, self.clear_action)
+        for action in (*actions, self.pick_code_action):
             action.setEnabled(not posting)
         for widget in (self.line_entry, self.lines_view, self.payer, self.tenders_view):
             widget.setEnabled(not posting)

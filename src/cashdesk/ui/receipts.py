@@ -131,6 +131,10 @@ class ReceiptDialog(QDialog):
         self.view = ReceiptView(background, reprint)
         self.view.show_receipt(posted.number, posted.text, posted.device_problems)
         self.view.printed.setText("Printed." if posted.printed else "")
+        # Checks the printer did not endorse: the service's words, kept through a reprint.
+        self.endorse = MessageLabel("Endorse by hand", role="problem")
+        self.endorse.setFont(theme.font(theme.TOTALS_PT))
+        self.endorse.show_message("\n".join(posted.endorse_by_hand))
         self.next_button = button("Next sale   Enter", "Next sale", primary=True)
         self.next_button.setMinimumHeight(64)
         self.next_button.setDefault(True)
@@ -142,6 +146,7 @@ class ReceiptDialog(QDialog):
         left.addWidget(caption)
         left.addWidget(self.change)
         left.addWidget(summary)
+        left.addWidget(self.endorse)
         left.addStretch(1)
         left.addWidget(self.next_button)
         layout = QHBoxLayout(self)
