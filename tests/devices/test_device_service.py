@@ -14,8 +14,9 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from cashdesk.app import Cashdesk
+from cashdesk.devices.document import ReceiptDocument
 from cashdesk.devices.drawer import DrawerEvent
-from cashdesk.devices.simulated import SimulatedDrawer, SimulatedPrinter
+from cashdesk.devices.simulated import KEPT, SimulatedDrawer, SimulatedPrinter
 from cashdesk.domain import tender as T
 from cashdesk.domain.money import Money
 from cashdesk.domain.receipt import ReceiptDraft
@@ -188,3 +189,29 @@ def test_cli_kick_signs_in_and_audits(
     assert isinstance(drawer, SimulatedDrawer) and drawer.kicks[0].startswith("test-kick:")
     with desk.ctx.sessions() as s:
         assert s.scalar(select(AuditEntry).where(AuditEntry.action == "drawer_test_kick"))
+
+
+def test_the_simulated_devices_remember_their_last_jobs_only() -> None:
+    # The demo's devices run as long as the window: what they keep must not grow with it.
+    printer, drawer = SimulatedPrinter(), SimulatedDrawer()
+    document = ReceiptDocument(
+        header=("City of Riverbend",),
+        receipt_number="R-1",
+        printed_time="2026-11-27 08:00",
+        business_date="2026-11-27",
+        workstation="T1",
+        cashier="maria",
+        payer="",
+        lines=(),
+        total="$0.00",
+        tenders=(),
+        change="$0.00",
+    )
+    for n in range(KEPT + 200):
+        printer.print_receipt(document, job_id=f"print:{n}")
+        drawer.kick(job_id=f"kick:{n}")
+    assert len(printer.printed) == KEPT and len(drawer.kicks) == KEPT
+    assert printer.printed[-1][0] == f"print:{KEPT + 199}"
+    assert len(printer._seen_jobs) == KEPT
+    printer.print_receipt(document, job_id=f"print:{KEPT + 199}")  # a replay of a recent job
+    assert len(printer.printed) == KEPT and printer.printed[-2][0] == f"print:{KEPT + 198}"

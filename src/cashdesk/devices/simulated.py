@@ -25,6 +25,9 @@ from cashdesk.devices.document import ReceiptDocument, render_text
 from cashdesk.devices.endorsement import Endorsement, endorsement_text
 
 DISPLAY_WIDTH = 20
+# What a simulated device remembers: its last KEPT jobs, as a real printer's journal would.
+# (It once kept every job since the start, so a demo window open for days grew without end.)
+KEPT = 500
 
 
 class SimulatedPrinter(ReceiptPrinter):
@@ -47,6 +50,10 @@ class SimulatedPrinter(ReceiptPrinter):
                 return  # a replayed job: printed already
             self._seen_jobs.add(job_id)
             self.printed.append((job_id, render_text(document, self.width)))
+            if len(self.printed) > KEPT:
+                for old_job, _ in self.printed[:-KEPT]:
+                    self._seen_jobs.discard(old_job)
+                del self.printed[:-KEPT]
 
     def endorse(self, endorsement: Endorsement, *, job_id: str) -> None:
         if not self.slip_station:
@@ -57,6 +64,7 @@ class SimulatedPrinter(ReceiptPrinter):
             if any(seen == job_id for seen, _ in self.endorsed):
                 return
             self.endorsed.append((job_id, endorsement_text(endorsement)))
+            del self.endorsed[:-KEPT]
 
     @property
     def last_text(self) -> str:
@@ -80,6 +88,7 @@ class SimulatedDrawer(CashDrawer):
             raise DrawerError(self.fail_with)
         if job_id not in self.kicks:
             self.kicks.append(job_id)
+            del self.kicks[:-KEPT]
 
     def status(self) -> DeviceStatus:
         if self.fail_with:

@@ -7,11 +7,14 @@ run one at a time, in the order they were asked for: a till is one writer.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable
+from concurrent import futures
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar, cast
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from cashdesk.errors import CashdeskError
 
@@ -22,46 +25,39 @@ Failure = Callable[[Exception], None]
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; the worker emits ``done`` and Qt queues the delivery here."""
+    """Lives on the GUI thread; a worker emits ``done`` and Qt queues the delivery here.
 
-    done = Signal(object, object)  # (result, exception or None)
+    One relay serves every operation of its ``Background`` (the callbacks wait in a table,
+    by ticket): a relay per operation, freed by ``deleteLater``, piled up whenever the
+    deferred deletes lagged, and each kept its callbacks (and what they hold) alive.
+    """
 
-    def __init__(
-        self, owner: Background, on_success: Callable[[Any], None], on_failure: Failure
-    ) -> None:
+    done = Signal(int, object, object)  # (ticket, result, exception or None)
+
+    def __init__(self, owner: Background) -> None:
         super().__init__(owner)
         self._owner = owner
-        self._on_success = on_success
-        self._on_failure = on_failure
         self.done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
-    @Slot(object, object)
-    def _deliver(self, result: object, error: object) -> None:
-        self._owner._finished()
-        try:
-            if isinstance(error, Exception):
-                if not isinstance(error, CashdeskError):
-                    log.error("background operation failed", exc_info=error)
-                self._on_failure(error)
-            else:
-                self._on_success(result)
-        finally:
-            self.deleteLater()
-
-
-class _Job(QRunnable):
-    def __init__(self, op: Callable[[], object], relay: _Relay) -> None:
-        super().__init__()
-        self._op = op
-        self._relay = relay
-
-    def run(self) -> None:
-        try:
-            result = self._op()
-        except Exception as err:
-            self._relay.done.emit(None, err)
+    @Slot(int, object, object)
+    def _deliver(self, ticket: int, result: object, error: object) -> None:
+        on_success, on_failure = self._owner._finished(ticket)
+        if isinstance(error, Exception):
+            if not isinstance(error, CashdeskError):
+                log.error("background operation failed", exc_info=error)
+            on_failure(error)
         else:
-            self._relay.done.emit(result, None)
+            on_success(result)
+
+
+def _job(op: Callable[[], object], relay: _Relay, ticket: int) -> None:
+    """Runs on the worker thread; the result goes back through the relay's queued signal."""
+    try:
+        result = op()
+    except Exception as err:
+        relay.done.emit(ticket, None, err)
+    else:
+        relay.done.emit(ticket, result, None)
 
 
 class Background(QObject):
@@ -69,14 +65,25 @@ class Background(QObject):
 
     def __init__(self, parent: QObject | None = None, *, on_failure: Failure) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._pending = 0
+        # A plain one-thread executor, not a QThreadPool: PySide6's QThreadPool.start() keeps
+        # the Python wrapper of every runnable it was given (with the operation's closure: the
+        # operator, the sale) for as long as the pool lives, a few KiB a sale and a device poll.
+        self._pool = pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cashdesk-op")
+        # Its thread ends with this object (after what is queued: shutdown does not wait).
+        self.destroyed.connect(lambda: pool.shutdown(wait=False))
+        self._relay = _Relay(self)
+        self._waiting: dict[int, tuple[Callable[[Any], None], Failure]] = {}
+        self._tickets = itertools.count(1)
         self._default_failure = on_failure
 
     @property
     def busy(self) -> bool:
-        return self._pending > 0
+        return bool(self._waiting)
+
+    @property
+    def waiting(self) -> int:
+        """Operations asked for whose callback has not run yet."""
+        return len(self._waiting)
 
     def run(
         self,
@@ -85,19 +92,25 @@ class Background(QObject):
         on_success: Callable[[T], None],
         on_failure: Failure | None = None,
     ) -> None:
-        relay = _Relay(
-            self, cast(Callable[[Any], None], on_success), on_failure or self._default_failure
+        ticket = next(self._tickets)
+        self._waiting[ticket] = (
+            cast(Callable[[Any], None], on_success),
+            on_failure or self._default_failure,
         )
-        self._pending += 1
-        if self._pending == 1:
+        if len(self._waiting) == 1:
             self.busy_changed.emit(True)
-        self._pool.start(_Job(op, relay))
+        self._pool.submit(_job, op, self._relay, ticket)
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until running operations end (shutdown only; their callbacks still queue)."""
-        return self._pool.waitForDone(msecs)
+        # One worker runs the operations in order: when a marker asked for now has run,
+        # every operation asked for before it has.
+        marker = self._pool.submit(lambda: None)
+        done, _ = futures.wait([marker], timeout=None if msecs < 0 else msecs / 1000)
+        return bool(done)
 
-    def _finished(self) -> None:
-        self._pending -= 1
-        if self._pending == 0:
+    def _finished(self, ticket: int) -> tuple[Callable[[Any], None], Failure]:
+        callbacks = self._waiting.pop(ticket)
+        if not self._waiting:
             self.busy_changed.emit(False)
+        return callbacks
