@@ -45,6 +45,7 @@ from cashdesk.clock import FixedClock
 from cashdesk.config import Config
 from cashdesk.services.auth import make_hasher
 from cashdesk.ui import theme
+from cashdesk.ui.memory import limit_malloc_arenas
 from cashdesk.ui.pyside_fixes import guard_refcounts
 from cashdesk.ui.window import DEVICE_POLL_MS, MainWindow
 
@@ -279,6 +280,7 @@ def main() -> int:
     parser.add_argument("--sales", type=int, default=5000)
     parser.add_argument("--locks", type=int, default=60, help="idle locks and unlocks")
     args = parser.parse_args()
+    print(f"malloc arenas capped (as the app does): {limit_malloc_arenas()}")
     app = QApplication.instance() or QApplication(sys.argv)
     guard_refcounts()
     theme.apply(app)  # type: ignore[arg-type]

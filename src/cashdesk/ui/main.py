@@ -15,6 +15,7 @@ from cashdesk.app import initialise, load_demo_tag_stock, open_cashdesk
 from cashdesk.config import APP_NAME, Config, default_config_path, default_db_path, load_config
 from cashdesk.errors import CashdeskError
 from cashdesk.ui import theme
+from cashdesk.ui.memory import limit_malloc_arenas
 from cashdesk.ui.pyside_fixes import guard_refcounts
 from cashdesk.ui.window import MainWindow
 
@@ -103,6 +104,7 @@ def run(
 
 def _run(*, db_path: Path | None, config_path: Path | None, demo: bool) -> int:
     guard_refcounts()
+    limit_malloc_arenas()  # before Qt and the window start their threads
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
