@@ -20,7 +20,7 @@ import datetime as dt
 import json
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -420,40 +420,71 @@ def _receipts_complete(s: Session) -> Iterator[Problem]:
     for rid, number, status, total, tendered, change in _rows(
         s, "SELECT id, number, status, total_cents, tendered_cents, change_cents FROM receipts"
     ):
-        missing: list[str] = []
-        n_lines, line_sum = lines.get(rid, (0, 0))
-        n_tenders, tender_sum, cash = tenders.get(rid, (0, 0, 0))
+        receipt = _ReceiptRow(rid, number, status, total, tendered, change)
+        for what in _receipt_gaps(receipt, lines, tenders, entries, audits, outbox, whole=True):
+            yield Problem("receipts complete", number, what)
+
+
+@dataclass(frozen=True)
+class _ReceiptRow:
+    id: str
+    number: str
+    status: str
+    total: int
+    tendered: int
+    change: int
+
+
+def _receipt_gaps(
+    r: _ReceiptRow,
+    lines: Mapping[str, tuple[int, int]],
+    tenders: Mapping[str, tuple[int, int, int]],
+    entries: Mapping[tuple[str, str], list[tuple[str, int]]],
+    audits: Counter[tuple[str, str]],
+    outbox: Counter[tuple[str, str]],
+    *,
+    whole: bool,
+) -> list[str]:
+    """What a receipt lacks: its lines, tenders, journal entry, audit entry and outbox row,
+    and its void's. ``whole`` False (the incremental check, for a receipt from before the
+    marks that a new void touched) leaves out its own rows, checked whole back then."""
+    missing: list[str] = []
+    if whole:
+        n_lines, line_sum = lines.get(r.id, (0, 0))
+        n_tenders, tender_sum, cash = tenders.get(r.id, (0, 0, 0))
         if not n_lines:
             missing.append("no lines")
-        elif line_sum != total:
-            missing.append(f"lines add up to {line_sum}, not the total {total}")
+        elif line_sum != r.total:
+            missing.append(f"lines add up to {line_sum}, not the total {r.total}")
         if not n_tenders:
             missing.append("no tenders")
-        elif tender_sum != tendered:
-            missing.append(f"tenders add up to {tender_sum}, not {tendered}")
-        elif change > cash:
-            missing.append(f"change {change} is more than the cash tendered {cash}")
-        posted = entries.get((rid, "receipt"), [])
-        if len(posted) != 1:
-            missing.append(f"{len(posted)} journal entries (one expected)")
-        elif posted[0][1] != total:
-            missing.append(f"journal credits {posted[0][1]}, not the total {total}")
-        if audits[("receipt_posted", number)] != 1:
-            missing.append(f"{audits[('receipt_posted', number)]} audit entries for posting")
-        if outbox[("receipt", rid)] != 1:
-            missing.append(f"{outbox[('receipt', rid)]} outbox rows (one expected)")
-        voids = entries.get((rid, "void"), [])
-        if status == "voided":
-            if len(voids) != 1:
-                missing.append(f"voided with {len(voids)} reversing entries (one expected)")
-            elif outbox[("void", voids[0][0])] != 1:
-                missing.append("its void has no outbox row")
-            if audits[("receipt_voided", number)] != 1:
-                missing.append("its void has no audit entry")
-        elif voids:
-            missing.append(f"not voided, yet {len(voids)} reversing entries")
-        for what in missing:
-            yield Problem("receipts complete", number, what)
+        elif tender_sum != r.tendered:
+            missing.append(f"tenders add up to {tender_sum}, not {r.tendered}")
+        elif r.change > cash:
+            missing.append(f"change {r.change} is more than the cash tendered {cash}")
+    posted = entries.get((r.id, "receipt"), [])
+    if len(posted) != 1:
+        missing.append(f"{len(posted)} journal entries (one expected)")
+    elif posted[0][1] != r.total:
+        missing.append(f"journal credits {posted[0][1]}, not the total {r.total}")
+    if whole:
+        if audits[("receipt_posted", r.number)] != 1:
+            missing.append(f"{audits[('receipt_posted', r.number)]} audit entries for posting")
+        if outbox[("receipt", r.id)] != 1:
+            missing.append(f"{outbox[('receipt', r.id)]} outbox rows (one expected)")
+    voids = entries.get((r.id, "void"), [])
+    if r.status == "voided":
+        if len(voids) != 1:
+            missing.append(f"voided with {len(voids)} reversing entries (one expected)")
+        elif outbox[("void", voids[0][0])] != 1:
+            # In the incremental check a void after the marks (the only way here for a
+            # receipt before them) wrote its outbox row and audit entry after them as well.
+            missing.append("its void has no outbox row")
+        if audits[("receipt_voided", r.number)] != 1:
+            missing.append("its void has no audit entry")
+    elif voids:
+        missing.append(f"not voided, yet {len(voids)} reversing entries")
+    return missing
 
 
 @integrity_check("drawer cash")
@@ -732,43 +763,8 @@ def _receipts_complete_since(s: Session, since: Marks, upto: Marks) -> Iterator[
         # A receipt from before the marks is here because a void touched it: its own rows
         # were checked whole then.
         is_new = rowid > since.after("receipts")
-        missing: list[str] = []
-        if is_new:
-            n_lines, line_sum = lines.get(rid, (0, 0))
-            n_tenders, tender_sum, cash = tenders.get(rid, (0, 0, 0))
-            if not n_lines:
-                missing.append("no lines")
-            elif line_sum != total:
-                missing.append(f"lines add up to {line_sum}, not the total {total}")
-            if not n_tenders:
-                missing.append("no tenders")
-            elif tender_sum != tendered:
-                missing.append(f"tenders add up to {tender_sum}, not {tendered}")
-            elif change > cash:
-                missing.append(f"change {change} is more than the cash tendered {cash}")
-        posted = entries.get((rid, "receipt"), [])
-        if len(posted) != 1:
-            missing.append(f"{len(posted)} journal entries (one expected)")
-        elif posted[0][1] != total:
-            missing.append(f"journal credits {posted[0][1]}, not the total {total}")
-        if is_new:
-            if audits[("receipt_posted", number)] != 1:
-                missing.append(f"{audits[('receipt_posted', number)]} audit entries for posting")
-            if outbox[("receipt", rid)] != 1:
-                missing.append(f"{outbox[('receipt', rid)]} outbox rows (one expected)")
-        voids = entries.get((rid, "void"), [])
-        if status == "voided":
-            if len(voids) != 1:
-                missing.append(f"voided with {len(voids)} reversing entries (one expected)")
-            elif outbox[("void", voids[0][0])] != 1:
-                # A void after the mark (the only way here for a receipt before it) wrote its
-                # outbox row and audit entry after the marks as well.
-                missing.append("its void has no outbox row")
-            if audits[("receipt_voided", number)] != 1:
-                missing.append("its void has no audit entry")
-        elif voids:
-            missing.append(f"not voided, yet {len(voids)} reversing entries")
-        for what in missing:
+        receipt = _ReceiptRow(rid, number, status, total, tendered, change)
+        for what in _receipt_gaps(receipt, lines, tenders, entries, audits, outbox, whole=is_new):
             yield Problem("receipts complete", number, what)
 
 
