@@ -242,6 +242,22 @@ RUNS: dict[str, list[Run]] = {
     "cashdesk users recovery-code --user ADMIN": [
         (("--db", "{db}", "users", "recovery-code", "--user", "admin"), "", 0)
     ],
+    "cashdesk pettycash voucher|count|replenish|list … --user LEAD": [
+        (("--db", "{db}", "pettycash", "list", "--user", "lead"), "", 0)
+    ],
+    "cashdesk housing eligibility --household N --income AMOUNT:FREQUENCY … --json": [
+        (
+            ("housing", "eligibility", "--household", "3", "--income", "1200:biweekly", "--json"),
+            "",
+            0,
+        ),
+        (("housing", "eligibility", "--household", "3", "--income", "12x:weekly"), "", 2),
+    ],
+    "cashdesk housing list|show|documents|decide|worksheet|letter|reregistration|export … "
+    "--user U": [
+        (("--db", "{db}", "housing", "list", "--user", "omar"), "", 0),
+        (("--db", "{db}", "housing", "reregistration", "--user", "omar"), "", 0),
+    ],
     "cashdesk audit verify|list|export --user U": [
         (("--db", "{db}", "audit", "verify", "--user", "auditor"), "", 0),
         (("--db", "{db}", "audit", "list", "--user", "auditor"), "", 0),
