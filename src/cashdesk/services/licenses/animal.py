@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,15 +16,6 @@ from cashdesk.domain.inputs import require_text
 from cashdesk.domain.quote import FeeQuote
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import NotFound, StateError, ValidationError
-from cashdesk.store.engine import transaction
-from cashdesk.store.license_models import (
-    IssuedLicenseRow,
-    TagStockRow,
-)
-from cashdesk.store.reference_models import AnimalLicenseRow
-
-if TYPE_CHECKING:  # reportlab is loaded when a certificate or register is made, not at start
-    pass
 from cashdesk.services.licenses.applications import (
     Application,
     LicenseApplications,
@@ -46,6 +37,12 @@ from cashdesk.services.licenses.common import (
     _Posting,
 )
 from cashdesk.services.posting import Voiding
+from cashdesk.store.engine import transaction
+from cashdesk.store.license_models import (
+    IssuedLicenseRow,
+    TagStockRow,
+)
+from cashdesk.store.reference_models import AnimalLicenseRow
 
 
 class AnimalLicenses(LicenseApplications):

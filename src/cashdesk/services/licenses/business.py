@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from sqlalchemy.orm import Session
 
@@ -15,11 +15,6 @@ from cashdesk.domain.money import Money
 from cashdesk.domain.quote import FeeQuote
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import NotFound
-from cashdesk.store.license_models import IssuedLicenseRow
-from cashdesk.store.reference_models import BusinessLicenseRow
-
-if TYPE_CHECKING:  # reportlab is loaded when a certificate or register is made, not at start
-    pass
 from cashdesk.services.licenses.applications import (
     Application,
     LicenseApplications,
@@ -36,6 +31,8 @@ from cashdesk.services.licenses.common import (
     _received,
 )
 from cashdesk.services.posting import Voiding
+from cashdesk.store.license_models import IssuedLicenseRow
+from cashdesk.store.reference_models import BusinessLicenseRow
 
 
 class BusinessLicenses(LicenseApplications):

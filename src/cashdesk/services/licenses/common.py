@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -30,9 +29,6 @@ from cashdesk.store.license_models import (
 )
 from cashdesk.store.models import Receipt
 from cashdesk.store.reference_models import AnimalLicenseRow
-
-if TYPE_CHECKING:  # reportlab is loaded when a certificate or register is made, not at start
-    pass
 
 log = logging.getLogger(__name__)
 

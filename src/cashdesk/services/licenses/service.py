@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import select
 
 from cashdesk.domain.receipt import ReceiptDraft
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.errors import NotFound, StateError
 from cashdesk.services.drawers import DEFAULT_DRAWER
-from cashdesk.store.engine import transaction
-from cashdesk.store.license_models import IssuedLicenseRow, LicenseApplicationRow
-
-if TYPE_CHECKING:  # reportlab is loaded when a certificate or register is made, not at start
-    pass
-
 from cashdesk.services.licenses.animal import AnimalLicenses
 from cashdesk.services.licenses.applications import Application
 from cashdesk.services.licenses.business import BusinessLicenses
 from cashdesk.services.licenses.common import LicensePayment
 from cashdesk.services.licenses.documents import LicenseDocuments
 from cashdesk.services.licenses.tot import TotReturns
+from cashdesk.store.engine import transaction
+from cashdesk.store.license_models import IssuedLicenseRow, LicenseApplicationRow
 
 
 class LicenseService(BusinessLicenses, AnimalLicenses, TotReturns, LicenseDocuments):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,14 +17,6 @@ from cashdesk.domain.quote import FeeQuote
 from cashdesk.domain.roles import Operator, Permission
 from cashdesk.domain.tot import quote_tot
 from cashdesk.errors import StateError
-from cashdesk.store.license_models import (
-    IssuedLicenseRow,
-    TotReturnRow,
-)
-from cashdesk.store.models import Receipt, new_uuid
-
-if TYPE_CHECKING:  # reportlab is loaded when a certificate or register is made, not at start
-    pass
 from cashdesk.services.licenses.applications import (
     Application,
     LicenseApplications,
@@ -38,6 +30,11 @@ from cashdesk.services.licenses.common import (
     _tot_operator,
 )
 from cashdesk.services.posting import Voiding
+from cashdesk.store.license_models import (
+    IssuedLicenseRow,
+    TotReturnRow,
+)
+from cashdesk.store.models import Receipt, new_uuid
 
 
 class TotReturns(LicenseApplications):
